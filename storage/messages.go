@@ -1,0 +1,157 @@
+package storage
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"io"
+)
+
+var messages = table[Message]{
+	bucket: bMessages,
+	kind:   KindMessage,
+	id:     func(m *Message) *uint64 { return &m.ID },
+	indexes: []index[Message]{
+		{bucket: bMsgConv, keys: func(m *Message) [][]byte {
+			return [][]byte{join(u64(m.ConversationID), timeKey(m.Date))}
+		}},
+		{bucket: bMsgMessageID, keys: func(m *Message) [][]byte {
+			if m.MessageID == "" {
+				return nil
+			}
+			return [][]byte{strKey(m.MessageID)}
+		}},
+		{bucket: bMsgHash, keys: func(m *Message) [][]byte {
+			if m.Hash == "" {
+				return nil
+			}
+			return [][]byte{strKey(m.Hash)}
+		}},
+		{bucket: bMsgLocation, keys: func(m *Message) [][]byte {
+			ks := make([][]byte, 0, len(m.Locations))
+			for _, l := range m.Locations {
+				ks = append(ks, locationKey(l))
+			}
+			return ks
+		}},
+	},
+}
+
+func locationKey(l Location) []byte {
+	k := join(strKey(l.Account), strKey(l.Folder), make([]byte, 8))
+	binary.BigEndian.PutUint32(k[len(k)-8:], l.UIDValidity)
+	binary.BigEndian.PutUint32(k[len(k)-4:], l.UID)
+	return k
+}
+
+// SaveMessage saves a message's parsed fields and, when raw is not nil, its
+// raw RFC 5322 bytes (compressed), setting Size and Hash from them. Pass nil
+// raw to update the fields alone.
+func (tx *Tx) SaveMessage(m *Message, raw []byte) error {
+	if m.ConversationID == 0 {
+		return fmt.Errorf("message %q has no conversation", m.MessageID)
+	}
+	if raw != nil {
+		sum := sha256.Sum256(raw)
+		m.Hash, m.Size = hex.EncodeToString(sum[:]), int64(len(raw))
+	}
+	if err := messages.put(tx, m); err != nil {
+		return err
+	}
+	if raw == nil {
+		return nil
+	}
+	z, err := compress(raw)
+	if err != nil {
+		return fmt.Errorf("compress message %d: %w", m.ID, err)
+	}
+	if err := tx.btx.Bucket(bMessageRaw).Put(u64(m.ID), z); err != nil {
+		return fmt.Errorf("put raw message %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// Message returns the message with the ID.
+func (tx *Tx) Message(id uint64) (Message, error) { return messages.get(tx, id) }
+
+// Raw returns the message's original bytes.
+func (tx *Tx) Raw(id uint64) ([]byte, error) {
+	z := tx.btx.Bucket(bMessageRaw).Get(u64(id))
+	if z == nil {
+		return nil, fmt.Errorf("raw message %d: %w", id, ErrNotFound)
+	}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(z)))
+	if err != nil {
+		return nil, fmt.Errorf("decompress message %d: %w", id, err)
+	}
+	return raw, nil
+}
+
+// MessagesOf lists a conversation's messages by date, oldest first.
+func (tx *Tx) MessagesOf(conversationID uint64) ([]Message, error) {
+	return messages.byIndex(tx, bMsgConv, u64(conversationID), false, 0)
+}
+
+// MessagesByMessageID finds the messages with the Message-ID header; more
+// than one when different contents share it.
+func (tx *Tx) MessagesByMessageID(messageID string) ([]Message, error) {
+	return messages.byIndex(tx, bMsgMessageID, strKey(messageID), false, 0)
+}
+
+// MessageByHash finds the message with exactly these raw bytes.
+func (tx *Tx) MessageByHash(hash string) (Message, error) {
+	ms, err := messages.byIndex(tx, bMsgHash, strKey(hash), false, 1)
+	if err != nil {
+		return Message{}, err
+	}
+	if len(ms) == 0 {
+		return Message{}, fmt.Errorf("message with hash %s: %w", hash, ErrNotFound)
+	}
+	return ms[0], nil
+}
+
+// MessageAt finds the message stored at a server location.
+func (tx *Tx) MessageAt(l Location) (Message, error) {
+	ms, err := messages.byIndex(tx, bMsgLocation, locationKey(l), false, 1)
+	if err != nil {
+		return Message{}, err
+	}
+	if len(ms) == 0 {
+		return Message{}, fmt.Errorf("message at %s/%s %d:%d: %w", l.Account, l.Folder, l.UIDValidity, l.UID, ErrNotFound)
+	}
+	return ms[0], nil
+}
+
+// CountMessages is the number of messages.
+func (tx *Tx) CountMessages() int { return messages.count(tx) }
+
+// Messages returns up to limit messages with IDs after the given one.
+func (tx *Tx) Messages(after uint64, limit int) ([]Message, error) {
+	return messages.page(tx, after, limit)
+}
+
+// DeleteMessage removes a message and its raw bytes.
+func (tx *Tx) DeleteMessage(id uint64) error {
+	if err := messages.delete(tx, id); err != nil {
+		return err
+	}
+	return tx.btx.Bucket(bMessageRaw).Delete(u64(id))
+}
+
+func compress(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration moves the schema from version-1 to version. Migrations are
+// append-only: a released one never changes, so a database of any age
+// walks the same steps.
+type migration struct {
+	version int
+	name    string
+	apply   func(tx *Tx) error
+}
+
+var migrations = []migration{
+	{1, "initial buckets", func(tx *Tx) error {
+		return createBuckets(tx, "customers", "customer_by_email", "customer_by_phone",
+			"conversations", "conversation_by_customer",
+			"messages", "message_raw", "message_by_conversation", "message_by_message_id",
+			"message_by_hash", "message_by_location",
+			"orders", "order_by_number", "order_by_tracking", "order_by_customer",
+			"calls", "call_by_customer", "followups", "followup_by_due", "followup_by_customer",
+			"notes", "note_by_customer", "note_by_target", "canned_replies", "canned_by_shortcut")
+	}},
+	{2, "index conversations by status for the inbox", func(tx *Tx) error {
+		if err := createBuckets(tx, "conversation_by_status"); err != nil {
+			return err
+		}
+		return tx.btx.Bucket(bConversations).ForEach(func(_, v []byte) error {
+			var c Conversation
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("decode conversation: %w", err)
+			}
+			for _, k := range convStatusKeys(&c) {
+				if err := tx.btx.Bucket(bConvStatus).Put(withID(k, c.ID), nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}},
+}
+
+// SchemaVersion is the schema this build reads and writes.
+var SchemaVersion = migrations[len(migrations)-1].version
+
+func createBuckets(tx *Tx, names ...string) error {
+	for _, n := range names {
+		if _, err := tx.btx.CreateBucketIfNotExists([]byte(n)); err != nil {
+			return fmt.Errorf("create bucket %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrate() error { return s.migrateTo(SchemaVersion) }
+
+// migrateTo applies the pending migrations up to target, each in its own
+// transaction together with the new version number, so a crash leaves the
+// database at one version or the next, never in between.
+func (s *Store) migrateTo(target int) error {
+	for _, m := range migrations {
+		if m.version > target {
+			break
+		}
+		err := s.db.Update(func(btx *bolt.Tx) error {
+			meta, err := btx.CreateBucketIfNotExists(bMeta)
+			if err != nil {
+				return err
+			}
+			v := schemaVersion(meta)
+			if v > SchemaVersion {
+				return fmt.Errorf("database schema %d is newer than this Shopdesk (%d): update Shopdesk", v, SchemaVersion)
+			}
+			if v >= m.version {
+				return nil
+			}
+			if err := m.apply(&Tx{btx: btx, now: s.now}); err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+			}
+			return meta.Put(keySchema, u64(uint64(m.version)))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func schemaVersion(meta *bolt.Bucket) int {
+	v := meta.Get(keySchema)
+	if len(v) != 8 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(v))
+}
+
+// SchemaVersion reports the database's schema version.
+func (tx *Tx) SchemaVersion() int { return schemaVersion(tx.btx.Bucket(bMeta)) }
