@@ -6,15 +6,15 @@ import (
 )
 
 var (
-	bConversations  = []byte("conversations")
-	bConvCustomer   = []byte("conversation_by_customer")
-	bConvStatus     = []byte("conversation_by_status")
-	bMessages       = []byte("messages")
-	bMessageRaw     = []byte("message_raw")
-	bMsgConv        = []byte("message_by_conversation")
-	bMsgMessageID   = []byte("message_by_message_id")
-	bMsgHash        = []byte("message_by_hash")
-	bMsgLocation    = []byte("message_by_location")
+	bConversations = []byte("conversations")
+	bConvCustomer  = []byte("conversation_by_customer")
+	bConvStatus    = []byte("conversation_by_status")
+	bMessages      = []byte("messages")
+	bMessageRaw    = []byte("message_raw")
+	bMsgConv       = []byte("message_by_conversation")
+	bMsgMessageID  = []byte("message_by_message_id")
+	bMsgHash       = []byte("message_by_hash")
+	bMsgLocation   = []byte("message_by_location")
 )
 
 var conversations = table[Conversation]{

@@ -58,8 +58,6 @@ func createBuckets(tx *Tx, names ...string) error {
 	return nil
 }
 
-func (s *Store) migrate() error { return s.migrateTo(SchemaVersion) }
-
 // migrateTo applies the pending migrations up to target, each in its own
 // transaction together with the new version number, so a crash leaves the
 // database at one version or the next, never in between.

@@ -29,19 +29,19 @@ type IMHandle struct {
 }
 
 type Customer struct {
-	ID        uint64     `json:"id"`
-	Name      string     `json:"name"`
-	Emails    []string   `json:"emails,omitempty"`
-	Phones    []Phone    `json:"phones,omitempty"`
-	IM        []IMHandle `json:"im,omitempty"`
-	Address   string     `json:"address,omitempty"`
-	Language  string     `json:"language,omitempty"` // BCP 47: zh-Hans, en, ...
-	Birthday  string     `json:"birthday,omitempty"` // YYYY-MM-DD or --MM-DD when the year is unknown
-	Segment   Segment    `json:"segment"`
-	Tags      []string   `json:"tags,omitempty"`
-	Notes     string     `json:"notes,omitempty"`
-	Created   time.Time  `json:"created"`
-	Updated   time.Time  `json:"updated"`
+	ID       uint64     `json:"id"`
+	Name     string     `json:"name"`
+	Emails   []string   `json:"emails,omitempty"`
+	Phones   []Phone    `json:"phones,omitempty"`
+	IM       []IMHandle `json:"im,omitempty"`
+	Address  string     `json:"address,omitempty"`
+	Language string     `json:"language,omitempty"` // BCP 47: zh-Hans, en, ...
+	Birthday string     `json:"birthday,omitempty"` // YYYY-MM-DD or --MM-DD when the year is unknown
+	Segment  Segment    `json:"segment"`
+	Tags     []string   `json:"tags,omitempty"`
+	Notes    string     `json:"notes,omitempty"`
+	Created  time.Time  `json:"created"`
+	Updated  time.Time  `json:"updated"`
 }
 
 type ConversationStatus string

@@ -42,6 +42,18 @@ var orders = table[Order]{
 		if n := len(o.History); n == 0 || o.History[n-1].Status != o.Status {
 			o.History = append(o.History, StatusChange{Status: o.Status, At: o.Updated})
 		}
+		for i := range o.Cases {
+			c := &o.Cases[i]
+			if c.State == "" {
+				c.State = CaseRequested
+			}
+			if c.Opened.IsZero() {
+				c.Opened = o.Updated
+			}
+			if n := len(c.Steps); n == 0 || c.Steps[n-1].State != c.State {
+				c.Steps = append(c.Steps, CaseStep{State: c.State, At: o.Updated})
+			}
+		}
 		return nil
 	},
 }

@@ -8,14 +8,17 @@ import "strings"
 // without the country code, landlines with the trunk 0); other
 // international numbers keep their country code behind a "+".
 func NormalizePhone(s string) string {
-	s = strings.TrimSpace(s)
-	intl := strings.HasPrefix(s, "+")
+	intl, seenDigit := false, false
 	var b strings.Builder
 	for _, r := range s {
 		switch {
+		case (r == '+' || r == '＋') && !seenDigit:
+			intl = true
 		case r >= '0' && r <= '9':
+			seenDigit = true
 			b.WriteRune(r)
 		case r >= '０' && r <= '９': // full-width digits, common in Chinese input
+			seenDigit = true
 			b.WriteRune('0' + (r - '０'))
 		}
 	}

@@ -6,11 +6,11 @@ import (
 )
 
 var (
-	bMeta          = []byte("meta")
-	bCanned        = []byte("canned_replies")
+	bMeta           = []byte("meta")
+	bCanned         = []byte("canned_replies")
 	bCannedShortcut = []byte("canned_by_shortcut")
-	keySettings    = []byte("settings")
-	keySchema      = []byte("schema_version")
+	keySettings     = []byte("settings")
+	keySchema       = []byte("schema_version")
 )
 
 var canned = table[CannedReply]{

@@ -53,7 +53,11 @@ func Open(dir string) (*Store, error) {
 }
 
 // OpenFile opens the database file at path.
-func OpenFile(path string) (*Store, error) {
+func OpenFile(path string) (*Store, error) { return openFile(path, SchemaVersion) }
+
+// openFile opens the database migrated up to the schema version target;
+// tests use an older target to build databases of earlier releases.
+func openFile(path string, target int) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrAlreadyRunning
@@ -62,7 +66,7 @@ func OpenFile(path string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: time.Now, subs: map[int]func([]Event){}}
-	if err := s.migrate(); err != nil {
+	if err := s.migrateTo(target); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
@@ -116,7 +120,6 @@ type Tx struct {
 	events []Event
 	seen   map[Event]bool
 }
-
 
 // stamp sets a record's times: created keeps its first value (prev when
 // the caller left it empty, now for a new record), updated becomes now.

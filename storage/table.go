@@ -172,7 +172,7 @@ func scanIndex(tx *Tx, ixBucket, prefix []byte, reverse bool, fn func(id uint64)
 	} else {
 		k = seekLast(c, prefix)
 	}
-	for ; k != nil && bytes.HasPrefix(k, prefix); {
+	for k != nil && bytes.HasPrefix(k, prefix) {
 		if len(k) >= 8 && !fn(binary.BigEndian.Uint64(k[len(k)-8:])) {
 			return
 		}
