@@ -13,6 +13,8 @@ const (
 	KindNote         Kind = "note"
 	KindCanned       Kind = "canned"
 	KindSettings     Kind = "settings"
+	KindAccount      Kind = "account"
+	KindOutbox       Kind = "outbox"
 )
 
 // Op is what happened to a record.

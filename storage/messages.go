@@ -79,13 +79,16 @@ func (tx *Tx) Message(id uint64) (Message, error) { return messages.get(tx, id) 
 
 // Raw returns the message's original bytes.
 func (tx *Tx) Raw(id uint64) ([]byte, error) {
-	z := tx.btx.Bucket(bMessageRaw).Get(u64(id))
+	return decompress(tx.btx.Bucket(bMessageRaw).Get(u64(id)), fmt.Sprintf("raw message %d", id))
+}
+
+func decompress(z []byte, what string) ([]byte, error) {
 	if z == nil {
-		return nil, fmt.Errorf("raw message %d: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(z)))
 	if err != nil {
-		return nil, fmt.Errorf("decompress message %d: %w", id, err)
+		return nil, fmt.Errorf("decompress %s: %w", what, err)
 	}
 	return raw, nil
 }

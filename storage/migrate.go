@@ -44,6 +44,10 @@ var migrations = []migration{
 			return nil
 		})
 	}},
+	{3, "mail accounts, folder cursors, quarantine and outbox", func(tx *Tx) error {
+		return createBuckets(tx, "accounts", "folders", "quarantine",
+			"outbox", "outbox_raw", "outbox_by_state", "outbox_by_message_id")
+	}},
 }
 
 // SchemaVersion is the schema this build reads and writes.

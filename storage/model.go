@@ -317,6 +317,9 @@ type Settings struct {
 	ResponseTarget time.Duration `json:"response_target"`
 	VIPThreshold   Money         `json:"vip_threshold"`
 	Language       string        `json:"language,omitempty"` // UI language; empty follows the system
+	// CannedSeeded records that the default canned replies were added once,
+	// so replies the seller deleted do not come back.
+	CannedSeeded bool `json:"canned_seeded,omitempty"`
 }
 
 // DefaultSettings are what a new shop starts with.

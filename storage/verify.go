@@ -14,7 +14,7 @@ type indexed interface {
 	verify(tx *Tx) error
 }
 
-var allTables = []indexed{customers, conversations, messages, orders, calls, followUps, notes, canned}
+var allTables = []indexed{customers, conversations, messages, orders, calls, followUps, notes, canned, outbox}
 
 // VerifyIndexes checks that every secondary index holds exactly the keys
 // its records produce: no stale key left by an update or delete, none
