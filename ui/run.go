@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+	"github.com/sirupsen/logrus"
+
+	"github.com/shopdesk/shopdesk/assets"
+	"github.com/shopdesk/shopdesk/storage"
+)
+
+// AppID is the application's unique ID; Fyne keys preferences and
+// storage by it, so it must never change.
+const AppID = "app.shopdesk.desk"
+
+// Icon is the app icon as a Fyne resource.
+func Icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.IconPNG) }
+
+// LoadTranslations registers the UI's translations; the language follows
+// the environment (LANG and friends).
+func LoadTranslations() error {
+	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+		return fmt.Errorf("load translations: %w", err)
+	}
+	return nil
+}
+
+// Run opens the main window on the store and blocks until the app quits.
+func Run(st *storage.Store, log logrus.FieldLogger) error {
+	if err := LoadTranslations(); err != nil {
+		return err
+	}
+	a := app.NewWithID(AppID)
+	a.SetIcon(Icon())
+	w := a.NewWindow("Shopdesk")
+	w.SetMaster()
+	d := NewDesk(a, w, st, log)
+	defer d.Close()
+	// No system tray yet: the desk needs none until notifications come.
+	// When it does, set it only with a session D-Bus: without one the
+	// tray panics on quit (fyne#6403).
+	log.WithField("language", lang.SystemLocale().LanguageString()).Info("Opening the desk")
+	// The smoke test and support logs rely on this line.
+	a.Lifecycle().SetOnStarted(func() { log.Info("window shown") })
+	w.ShowAndRun()
+	return nil
+}
