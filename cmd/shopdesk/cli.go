@@ -1,0 +1,161 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/shopdesk/shopdesk/storage"
+)
+
+// version is the release, set with -ldflags "-X main.version=..." by packagers.
+var version = "0.1.0"
+
+// Exit codes scripts can rely on.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitUsage   = 2
+	exitRunning = 3 // another Shopdesk holds the data folder
+)
+
+const usage = `Usage: shopdesk [--data-dir DIR] [--log-level LEVEL] [COMMAND]
+
+Commands:
+  (none)          open the desk
+  demo            open the desk on sample data in a temporary folder
+  version         print the version
+  backup FILE     write a consistent copy of the database to FILE (safe while the desk runs)
+  restore FILE    replace the database with the backup FILE (the desk must be closed)
+  list KIND [--json]
+                  print customers, conversations, messages, orders, calls or followups,
+                  one JSON object a line with --json
+`
+
+// env is what a command needs from the process: its streams and logger.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *logrus.Logger
+	dataDir        string
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("shopdesk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	dataDir := fs.String("data-dir", "", "data folder (default: the user config folder's shopdesk)")
+	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	lvl, err := logrus.ParseLevel(*level)
+	if err != nil {
+		fmt.Fprintf(stderr, "shopdesk: %v\n", err)
+		return exitUsage
+	}
+	if *dataDir == "" {
+		if *dataDir, err = defaultDataDir(); err != nil {
+			fmt.Fprintf(stderr, "shopdesk: %v\n", err)
+			return exitError
+		}
+	}
+	log, closeLog := newLogger(lvl, stderr)
+	defer closeLog()
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: log, dataDir: *dataDir}
+
+	cmd, rest := "", fs.Args()
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	var cmdErr error
+	switch cmd {
+	case "":
+		cmdErr = e.gui()
+	case "demo":
+		cmdErr = e.demo()
+	case "version":
+		fmt.Fprintf(stdout, "shopdesk %s (schema %d)\n", version, storage.SchemaVersion)
+	case "backup":
+		cmdErr = e.backup(rest)
+	case "restore":
+		cmdErr = e.restore(rest)
+	case "list":
+		cmdErr = e.list(rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "shopdesk: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+	return exitCode(cmdErr, stderr)
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "shopdesk: %v\n", err)
+	var ue usageError
+	switch {
+	case errors.Is(err, storage.ErrAlreadyRunning):
+		return exitRunning
+	case errors.As(err, &ue):
+		return exitUsage
+	}
+	return exitError
+}
+
+func defaultDataDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user config folder (use --data-dir): %w", err)
+	}
+	return filepath.Join(dir, "shopdesk"), nil
+}
+
+func (e *env) open() (*storage.Store, error) {
+	st, err := storage.Open(e.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	e.log.WithFields(logrus.Fields{"path": st.Path(), "schema": storage.SchemaVersion}).Debug("database open")
+	return st, nil
+}
+
+func (e *env) backup(args []string) error {
+	if len(args) != 1 {
+		return usageError{"usage: shopdesk backup FILE"}
+	}
+	st, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(args[0]); err != nil {
+		return err
+	}
+	e.log.WithField("file", args[0]).Info("backup written")
+	return nil
+}
+
+func (e *env) restore(args []string) error {
+	if len(args) != 1 {
+		return usageError{"usage: shopdesk restore FILE"}
+	}
+	if err := storage.Restore(e.dataDir, args[0]); err != nil {
+		return err
+	}
+	e.log.WithFields(logrus.Fields{"file": args[0], "data_dir": e.dataDir}).Info("database restored")
+	return nil
+}

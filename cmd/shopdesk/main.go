@@ -1,0 +1,10 @@
+// Command shopdesk is the Shopdesk desktop app and its headless tools.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
