@@ -5,7 +5,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 	"github.com/sirupsen/logrus"
 
 	"github.com/shopdesk/shopdesk/assets"
@@ -45,6 +47,23 @@ func Run(st *storage.Store, log logrus.FieldLogger) error {
 	log.WithField("language", lang.SystemLocale().LanguageString()).Info("Opening the desk")
 	// The smoke test and support logs rely on this line.
 	a.Lifecycle().SetOnStarted(func() { log.Info("window shown") })
+	w.ShowAndRun()
+	return nil
+}
+
+// ShowAlreadyRunning tells a seller who started a second Shopdesk why no
+// desk opens. A double-clicked app has no terminal to read the error in.
+func ShowAlreadyRunning() error {
+	if err := LoadTranslations(); err != nil {
+		return err
+	}
+	a := app.NewWithID(AppID)
+	a.SetIcon(Icon())
+	w := a.NewWindow("Shopdesk")
+	msg := widget.NewLabel(lang.L("Shopdesk is already running with this data folder. Switch to its window, or close it and try again."))
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton(lang.L("Close"), a.Quit)), nil, nil, msg))
+	w.Resize(fyne.NewSize(420, 160))
 	w.ShowAndRun()
 	return nil
 }

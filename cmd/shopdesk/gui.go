@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/shopdesk/shopdesk/assets"
@@ -14,6 +16,11 @@ import (
 // gui opens the desk on the data folder.
 func (e *env) gui() error {
 	st, err := e.open()
+	if errors.Is(err, storage.ErrAlreadyRunning) && hasDisplay() {
+		if uerr := ui.ShowAlreadyRunning(); uerr != nil {
+			e.log.WithError(uerr).Warn("cannot show the already-running message")
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -23,6 +30,15 @@ func (e *env) gui() error {
 	}
 	e.log.WithField("data_dir", e.dataDir).Info("desk starting")
 	return ui.Run(st, e.log)
+}
+
+// hasDisplay reports whether a window can open: always on Windows and
+// macOS, with an X11 or Wayland display elsewhere.
+func hasDisplay() bool {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
 // demo opens the desk on the sample shop in a temporary data folder,
