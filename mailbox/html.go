@@ -45,7 +45,8 @@ func HTMLToText(src string) string {
 			case "head":
 				inHead = tt == html.StartTagToken
 				continue
-			case "script", "style", "title", "noscript", "iframe", "noembed", "noframes", "xmp", "template", "object":
+			case "script", "style", "title", "noscript", "iframe", "noembed", "noframes", "xmp":
+				// raw-text elements: the tokenizer always finds their end (or EOF)
 				if tt == html.StartTagToken {
 					skip = tag
 				}

@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,7 +42,10 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		p, _ := Parse(raw)
+		p, err := Parse(raw)
+		if errors.Is(err, errPanic) {
+			t.Fatal(err)
+		}
 		check := func(what, s string) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("%s is not valid UTF-8: %q", what, s)
@@ -55,7 +59,7 @@ func FuzzParse(f *testing.F) {
 		}
 		check("Subject", p.Subject)
 		check("Text", p.Text)
-		html := HTMLSource(raw)
+		html := htmlSource(raw) // without the safety net, so a panic shows
 		check("HTML", html)
 		check("MessageID", p.MessageID)
 		check("InReplyTo", p.InReplyTo)

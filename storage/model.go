@@ -119,6 +119,7 @@ type Message struct {
 	From           Address      `json:"from"`
 	To             []Address    `json:"to,omitempty"`
 	Cc             []Address    `json:"cc,omitempty"`
+	ReplyTo        []Address    `json:"reply_to,omitempty"`
 	Date           time.Time    `json:"date"`
 	Subject        string       `json:"subject"`
 	Text           string       `json:"text"`
@@ -126,7 +127,10 @@ type Message struct {
 	Flags          []string     `json:"flags,omitempty"`
 	Size           int64        `json:"size"`
 	Hash           string       `json:"hash,omitempty"` // hex SHA-256 of the raw bytes
-	ParseError     string       `json:"parse_error,omitempty"`
+	// ParseError is set when the raw bytes could not be read at all (the
+	// message is shown raw); Problems lists what the parser salvaged.
+	ParseError string   `json:"parse_error,omitempty"`
+	Problems   []string `json:"problems,omitempty"`
 }
 
 type Platform string
