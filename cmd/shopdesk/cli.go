@@ -32,6 +32,10 @@ Commands:
   version         print the version
   backup FILE     write a consistent copy of the database to FILE (safe while the desk runs)
   restore FILE    replace the database with the backup FILE (the desk must be closed)
+  account add|list|remove
+                  manage mail accounts (passwords go to the OS keyring)
+  sync [--account N] [--once]
+                  fetch new mail; without --once, stay and follow it (IDLE)
   list KIND [--json]
                   print customers, conversations, messages, orders, calls or followups,
                   one JSON object a line with --json
@@ -43,6 +47,7 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *logrus.Logger
 	dataDir        string
+	secretStore    passwordStore // account passwords; nil means the OS keyring (account.go)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -87,6 +92,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cmdErr = e.restore(rest)
 	case "list":
 		cmdErr = e.list(rest)
+	case "account":
+		cmdErr = e.account(rest)
+	case "sync":
+		cmdErr = e.syncCmd(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
