@@ -158,3 +158,27 @@ func compress(raw []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Located is a message's place in a folder, read straight from the index.
+type Located struct {
+	UIDValidity uint32
+	UID         uint32
+	ID          uint64 // the message
+}
+
+// LocationsIn lists the stored messages of an account's folder, under any
+// UIDVALIDITY, in (UIDVALIDITY, UID) order, without decoding a message.
+func (tx *Tx) LocationsIn(account, folder string) []Located {
+	prefix := join(strKey(account), strKey(folder))
+	var out []Located
+	c := tx.btx.Bucket(bMsgLocation).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		rest := k[len(prefix):]
+		if len(rest) != 16 {
+			continue // a folder whose name extends this one's
+		}
+		out = append(out, Located{UIDValidity: binary.BigEndian.Uint32(rest), UID: binary.BigEndian.Uint32(rest[4:]),
+			ID: binary.BigEndian.Uint64(rest[8:])})
+	}
+	return out
+}
