@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sync"
 )
 
 var messages = table[Message]{
@@ -47,28 +48,56 @@ func locationKey(l Location) []byte {
 	return k
 }
 
+// Packed is a message's raw RFC 5322 bytes made ready to store: hashed
+// and compressed. Packing is the costly part of saving a message, so bulk
+// writers (sync) pack on all cores before their transaction.
+type Packed struct {
+	Hash string // hex SHA-256 of the raw bytes: the content's identity
+	Size int64
+	z    []byte
+}
+
+// Pack hashes and compresses raw bytes.
+func Pack(raw []byte) (Packed, error) {
+	sum := sha256.Sum256(raw)
+	z, err := compress(raw)
+	if err != nil {
+		return Packed{}, fmt.Errorf("compress message: %w", err)
+	}
+	return Packed{Hash: hex.EncodeToString(sum[:]), Size: int64(len(raw)), z: z}, nil
+}
+
 // SaveMessage saves a message's parsed fields and, when raw is not nil, its
-// raw RFC 5322 bytes (compressed), setting Size and Hash from them. Pass nil
-// raw to update the fields alone.
+// raw RFC 5322 bytes, setting Size and Hash from them. Pass nil raw to
+// update the fields alone.
 func (tx *Tx) SaveMessage(m *Message, raw []byte) error {
+	if raw == nil {
+		return tx.savePacked(m, nil)
+	}
+	p, err := Pack(raw)
+	if err != nil {
+		return err
+	}
+	return tx.savePacked(m, &p)
+}
+
+// SavePacked saves a message with raw bytes packed beforehand.
+func (tx *Tx) SavePacked(m *Message, p Packed) error { return tx.savePacked(m, &p) }
+
+func (tx *Tx) savePacked(m *Message, p *Packed) error {
 	if m.ConversationID == 0 {
 		return fmt.Errorf("message %q has no conversation", m.MessageID)
 	}
-	if raw != nil {
-		sum := sha256.Sum256(raw)
-		m.Hash, m.Size = hex.EncodeToString(sum[:]), int64(len(raw))
+	if p != nil {
+		m.Hash, m.Size = p.Hash, p.Size
 	}
 	if err := messages.put(tx, m); err != nil {
 		return err
 	}
-	if raw == nil {
+	if p == nil {
 		return nil
 	}
-	z, err := compress(raw)
-	if err != nil {
-		return fmt.Errorf("compress message %d: %w", m.ID, err)
-	}
-	if err := tx.btx.Bucket(bMessageRaw).Put(u64(m.ID), z); err != nil {
+	if err := tx.btx.Bucket(bMessageRaw).Put(u64(m.ID), p.z); err != nil {
 		return fmt.Errorf("put raw message %d: %w", m.ID, err)
 	}
 	return nil
@@ -144,12 +173,19 @@ func (tx *Tx) DeleteMessage(id uint64) error {
 	return tx.btx.Bucket(bMessageRaw).Delete(u64(id))
 }
 
+// flateWriters reuses compressors: a new one allocates and clears about a
+// megabyte, which costs more than compressing a typical message.
+var flateWriters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return w
+}}
+
 func compress(raw []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := flate.NewWriter(&buf, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
+	buf.Grow(len(raw)/2 + 64)
+	w := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(w)
+	w.Reset(&buf)
 	if _, err := w.Write(raw); err != nil {
 		return nil, err
 	}

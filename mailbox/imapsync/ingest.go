@@ -1,8 +1,6 @@
 package imapsync
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"runtime"
 	"slices"
@@ -23,8 +21,8 @@ type fetched struct {
 	err      string // why it could not be fetched; it goes to quarantine
 
 	// filled by prepare
-	msg  storage.Message
-	hash string
+	msg    storage.Message
+	packed storage.Packed
 }
 
 type commitResult struct {
@@ -63,8 +61,12 @@ func (s *Syncer) prepare(b []fetched) {
 				if f.err != "" {
 					continue
 				}
-				sum := sha256.Sum256(f.raw)
-				f.hash = hex.EncodeToString(sum[:])
+				packed, err := storage.Pack(f.raw)
+				if err != nil {
+					f.err = err.Error()
+					continue
+				}
+				f.packed = packed
 				f.msg = storage.Message{Flags: f.flags}
 				p, err := mailbox.Parse(f.raw)
 				if err != nil {
@@ -133,7 +135,7 @@ func (s *Syncer) store(tx *storage.Tx, linker mailbox.Linker, loc storage.Locati
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return false, err
 	}
-	existing, err := tx.MessageByHash(f.hash)
+	existing, err := tx.MessageByHash(f.packed.Hash)
 	if errors.Is(err, storage.ErrNotFound) && f.msg.MessageID != "" && linker.Own(f.msg.From.Email) {
 		// The Sent copy of a reply we sent: servers may re-encode it, so
 		// its bytes can differ from the outbox's.
@@ -157,7 +159,7 @@ func (s *Syncer) store(tx *storage.Tx, linker mailbox.Linker, loc storage.Locati
 	if err := linker.Link(tx, &m); err != nil {
 		return false, err
 	}
-	return true, tx.SaveMessage(&m, f.raw)
+	return true, tx.SavePacked(&m, f.packed)
 }
 
 func mergeFlags(a, b []string) []string {
