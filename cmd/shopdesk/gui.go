@@ -1,20 +1,30 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"runtime"
+	"sync"
 	"time"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/shopdesk/shopdesk/assets"
 	"github.com/shopdesk/shopdesk/mailbox/demo"
+	"github.com/shopdesk/shopdesk/mailbox/imapsync"
+	"github.com/shopdesk/shopdesk/mailbox/secrets"
 	"github.com/shopdesk/shopdesk/storage"
 	"github.com/shopdesk/shopdesk/ui"
 )
 
-// gui opens the desk on the data folder.
+// gui opens the desk on the data folder, with a mail worker per account.
 func (e *env) gui() error {
+	return e.desk(e.passwords(false))
+}
+
+func (e *env) desk(passwords secrets.Getter) error {
 	st, err := e.open()
 	if errors.Is(err, storage.ErrAlreadyRunning) && hasDisplay() {
 		if uerr := ui.ShowAlreadyRunning(); uerr != nil {
@@ -28,8 +38,45 @@ func (e *env) gui() error {
 	if err := seedCannedReplies(st, e.log); err != nil {
 		return err
 	}
+	stop, err := e.startMail(st, passwords)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	e.log.WithField("data_dir", e.dataDir).Info("desk starting")
 	return ui.Run(st, e.log)
+}
+
+// startMail runs a sync worker for each account whose password is at
+// hand, until the returned stop is called.
+func (e *env) startMail(st *storage.Store, passwords secrets.Getter) (stop func(), err error) {
+	var accounts []storage.Account
+	if err := st.View(func(tx *storage.Tx) error {
+		accounts, err = tx.Accounts()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, a := range accounts {
+		log := e.log.WithField("account", a.Name)
+		password, err := passwords.Get(a.Name)
+		if err != nil {
+			// The desk will ask for it; until then this account stays offline.
+			log.WithError(err).Warn("no password: mail for this account is not synced this run")
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := imapsync.New(st, imapsync.Options{Account: a, Password: password, Log: e.log}).Run(ctx)
+			if err != nil && !errors.Is(err, context.Canceled) {
+				log.WithError(err).Error("sync stopped")
+			}
+		}()
+	}
+	return func() { cancel(); wg.Wait() }, nil
 }
 
 // hasDisplay reports whether a window can open: always on Windows and
@@ -41,8 +88,9 @@ func hasDisplay() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
-// demo opens the desk on the sample shop in a temporary data folder,
-// removed when the desk closes.
+// demo opens the desk on the sample shop: a mail server on this machine
+// seeded with the shop's customer mail, and a temporary data folder
+// (removed afterwards) that syncs from it as a real desk would.
 func (e *env) demo() error {
 	dir, err := os.MkdirTemp("", "shopdesk-demo-")
 	if err != nil {
@@ -53,16 +101,46 @@ func (e *env) demo() error {
 	if err != nil {
 		return err
 	}
+	now := time.Now()
+	srv, err := demo.StartServer(d, now, e.log.WithField("demo", true))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := e.prepareDemo(dir, d, srv, now); err != nil {
+		return err
+	}
+	e.dataDir = dir
+	passwords := &secrets.Memory{}
+	if err := passwords.Set(demo.Account, srv.Password()); err != nil {
+		return err
+	}
+	return e.desk(passwords)
+}
+
+// prepareDemo fills the demo folder: the shop's records, the account,
+// a first sync and the seller's annotations.
+func (e *env) prepareDemo(dir string, d assets.Demo, srv *demo.Server, now time.Time) error {
 	st, err := storage.Open(dir)
 	if err != nil {
 		return err
 	}
-	if err := demo.Seed(st, d, time.Now()); err != nil {
-		st.Close()
+	defer st.Close()
+	if err := demo.SeedShop(st, d, now); err != nil {
 		return err
 	}
-	st.Close()
-	e.log.WithField("data_dir", dir).Info("demo shop ready")
-	e.dataDir = dir
-	return e.gui()
+	a := srv.Account()
+	if err := st.Update(func(tx *storage.Tx) error { return tx.SaveAccount(&a) }); err != nil {
+		return err
+	}
+	start := time.Now()
+	stats, err := imapsync.New(st, imapsync.Options{Account: a, Password: srv.Password(), Log: e.log}).Once(context.Background())
+	if err != nil {
+		return fmt.Errorf("demo sync: %w", err)
+	}
+	if err := demo.Annotate(st, d, now); err != nil {
+		return err
+	}
+	e.log.WithFields(logrus.Fields{"data_dir": dir, "messages": stats.New, "took": time.Since(start).Round(time.Millisecond)}).Info("demo shop ready")
+	return nil
 }

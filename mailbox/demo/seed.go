@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,23 +12,67 @@ import (
 // Account is the name of the demo mail account.
 const Account = "demo"
 
-// Seed writes the whole demo shop into an empty store in one transaction:
-// settings, customers, orders, conversations with their raw mail, calls,
-// follow-ups and notes, dated relative to now.
-func Seed(st *storage.Store, d assets.Demo, now time.Time) error {
+// The demo desk is built the way a real one fills up: SeedShop writes what
+// a seller keeps by hand (settings, customer profiles, orders, calls),
+// the sync brings the mail from the demo server and links it to those
+// customers, and Annotate adds what the seller did with the conversations
+// (status, tags, linked orders, follow-ups and notes).
+
+// SeedShop writes the shop's settings, customers, orders and calls into an
+// empty store in one transaction, dated relative to now.
+func SeedShop(st *storage.Store, d assets.Demo, now time.Time) error {
+	return st.Update(func(tx *storage.Tx) error {
+		s := &seeder{tx: tx, d: d, now: now, customers: map[string]uint64{}, orders: map[string]uint64{}}
+		for _, step := range []func() error{s.settings, s.addCustomers, s.addOrders, s.addCalls} {
+			if err := step(); err != nil {
+				return fmt.Errorf("seed demo shop: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Annotate finds each demo conversation among the synced ones (by the
+// Message-ID of its mail) and gives it the seller's status, tags and
+// orders; then it adds the follow-ups and notes.
+func Annotate(st *storage.Store, d assets.Demo, now time.Time) error {
 	mails, err := Render(d, now)
 	if err != nil {
 		return err
 	}
+	first := map[string]string{} // conversation key -> Message-ID of its first mail
+	for _, m := range mails {
+		if m.Index == 0 {
+			first[m.Conversation] = m.MessageID
+		}
+	}
 	return st.Update(func(tx *storage.Tx) error {
 		s := &seeder{tx: tx, d: d, now: now, customers: map[string]uint64{}, orders: map[string]uint64{}, convs: map[string]uint64{}}
-		steps := []func() error{s.settings, s.addCustomers, s.addOrders, func() error { return s.addConversations(mails) }, s.addCalls, s.addFollowUps, s.addNotes}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return fmt.Errorf("seed demo: %w", err)
-			}
+		if err := s.lookUpKeys(); err != nil {
+			return err
 		}
-		return nil
+		for _, dc := range d.Conversations {
+			ms, err := tx.MessagesByMessageID(first[dc.Key])
+			if err != nil {
+				return err
+			}
+			if len(ms) == 0 {
+				return fmt.Errorf("demo conversation %s was not synced", dc.Key)
+			}
+			c, err := tx.Conversation(ms[0].ConversationID)
+			if err != nil {
+				return err
+			}
+			c.Status, c.Tags, c.OrderIDs = storage.ConversationStatus(dc.Status), dc.Tags, nil
+			for _, ok := range dc.Orders {
+				c.OrderIDs = append(c.OrderIDs, s.orders[ok])
+			}
+			if err := tx.SaveConversation(&c); err != nil {
+				return fmt.Errorf("annotate conversation %s: %w", dc.Key, err)
+			}
+			s.convs[dc.Key] = c.ID
+		}
+		return errors.Join(s.addFollowUps(), s.addNotes())
 	})
 }
 
@@ -39,6 +84,32 @@ type seeder struct {
 }
 
 func (s *seeder) at(o assets.Offset) time.Time { return o.From(s.now).Truncate(time.Second) }
+
+// lookUpKeys finds the stored customers and orders of the demo keys.
+func (s *seeder) lookUpKeys() error {
+	for _, dc := range s.d.Customers {
+		c, err := s.tx.CustomerByEmail(dc.Emails[0])
+		if err != nil {
+			return fmt.Errorf("demo customer %s: %w", dc.Key, err)
+		}
+		s.customers[dc.Key] = c.ID
+	}
+	for _, do := range s.d.Orders {
+		os, err := s.tx.OrdersByNumber(do.Number)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			if o.Platform == storage.Platform(do.Platform) && o.CustomerID == s.customers[do.Customer] {
+				s.orders[do.Key] = o.ID
+			}
+		}
+		if s.orders[do.Key] == 0 {
+			return fmt.Errorf("demo order %s: %w", do.Key, storage.ErrNotFound)
+		}
+	}
+	return nil
+}
 
 func (s *seeder) settings() error {
 	sh := s.d.Shop
@@ -96,67 +167,6 @@ func (s *seeder) addOrders() error {
 			return fmt.Errorf("order %s: %w", do.Key, err)
 		}
 		s.orders[do.Key] = o.ID
-	}
-	return nil
-}
-
-func (s *seeder) addConversations(mails []Mail) error {
-	byConv := map[string][]Mail{}
-	for _, m := range mails {
-		byConv[m.Conversation] = append(byConv[m.Conversation], m)
-	}
-	uids := map[string]uint32{}
-	for _, dc := range s.d.Conversations {
-		conv := storage.Conversation{CustomerID: s.customers[dc.Customer], Account: Account, Subject: dc.Subject,
-			Status: storage.ConversationStatus(dc.Status), Tags: dc.Tags}
-		for _, ok := range dc.Orders {
-			conv.OrderIDs = append(conv.OrderIDs, s.orders[ok])
-		}
-		for i, m := range dc.Messages {
-			at := s.at(m.At)
-			if i == 0 {
-				conv.Created = at
-			}
-			if m.Direction == "in" {
-				if conv.FirstInbound.IsZero() {
-					conv.FirstInbound = at
-				}
-				conv.LastInbound = at
-			} else {
-				if conv.FirstResponse.IsZero() && !conv.FirstInbound.IsZero() {
-					conv.FirstResponse = at
-				}
-				conv.LastOutbound = at
-			}
-		}
-		if err := s.tx.SaveConversation(&conv); err != nil {
-			return fmt.Errorf("conversation %s: %w", dc.Key, err)
-		}
-		s.convs[dc.Key] = conv.ID
-		for i, ml := range byConv[dc.Key] {
-			dm := dc.Messages[i]
-			folder, flags := "INBOX", []string{}
-			if dm.Direction == "out" {
-				folder, flags = "Sent", []string{`\Seen`}
-			} else if dc.Status != "open" {
-				flags = []string{`\Seen`, `\Answered`}
-			}
-			uids[folder]++
-			m := storage.Message{ConversationID: conv.ID, Direction: storage.Direction(dm.Direction),
-				Locations: []storage.Location{{Account: Account, Folder: folder, UIDValidity: 1, UID: uids[folder]}},
-				MessageID: ml.MessageID, InReplyTo: ml.InReplyTo, References: ml.References,
-				From: storage.Address{Name: dm.From.Name, Email: dm.From.Email}, Date: ml.Date, Subject: ml.Subject,
-				Text: string(dm.Body), Flags: flags}
-			for _, a := range dm.To {
-				m.To = append(m.To, storage.Address{Name: a.Name, Email: a.Email})
-			}
-			for _, a := range dm.Attachments {
-				m.Attachments = append(m.Attachments, storage.Attachment{Name: a.Name, Type: a.Type, Size: int64(len(fakeContent(a)))})
-			}
-			if err := s.tx.SaveMessage(&m, ml.Raw); err != nil {
-				return fmt.Errorf("conversation %s message %d: %w", dc.Key, i+1, err)
-			}
-		}
 	}
 	return nil
 }

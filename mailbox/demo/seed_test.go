@@ -1,27 +1,47 @@
 package demo
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/shopdesk/shopdesk/assets"
 	"github.com/shopdesk/shopdesk/mailbox"
+	"github.com/shopdesk/shopdesk/mailbox/imapsync"
 	"github.com/shopdesk/shopdesk/storage"
 )
 
-func TestSeedWritesTheWholeShop(t *testing.T) {
+// The demo desk fills up as a real one does: shop records, then mail
+// synced from the demo server, then the seller's annotations.
+func TestDemoDeskThroughSync(t *testing.T) {
 	d, err := assets.LoadDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
+	now := time.Now()
+	log := logrus.New()
+	log.SetLevel(logrus.WarnLevel)
+	srv, err := StartServer(d, now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
 	st, err := storage.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	if err := Seed(st, d, now); err != nil {
+	if err := SeedShop(st, d, now); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := imapsync.New(st, imapsync.Options{Account: srv.Account(), Password: srv.Password(), Log: log}).Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Annotate(st, d, now); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.VerifyIndexes(); err != nil {
@@ -34,22 +54,25 @@ func TestSeedWritesTheWholeShop(t *testing.T) {
 			wantOpen++
 		}
 	}
+	if stats.New != wantMsgs {
+		t.Errorf("synced %d messages, want %d", stats.New, wantMsgs)
+	}
 	st.View(func(tx *storage.Tx) error {
 		counts := []struct {
 			what      string
 			got, want int
 		}{
-			{"customers", tx.CountCustomers(), len(d.Customers)},
+			{"customers (mail found the seeded ones)", tx.CountCustomers(), len(d.Customers)},
 			{"orders", tx.CountOrders(), len(d.Orders)},
 			{"messages", tx.CountMessages(), wantMsgs},
 			{"open conversations", tx.CountConversations(storage.StatusOpen), wantOpen},
+			{"open follow-ups", tx.CountOpenFollowUps(), countOpen(d)},
 		}
 		for _, c := range counts {
 			if c.got != c.want {
 				t.Errorf("%s: %d, want %d", c.what, c.got, c.want)
 			}
 		}
-		// The inbox shows the longest-waiting customer first.
 		open, _ := tx.ConversationsByStatus(storage.StatusOpen, 0)
 		for i := 1; i < len(open); i++ {
 			if open[i].WaitingSince().Before(open[i-1].WaitingSince()) {
@@ -58,6 +81,16 @@ func TestSeedWritesTheWholeShop(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func countOpen(d assets.Demo) int {
+	n := 0
+	for _, f := range d.FollowUps {
+		if f.Done == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Every rendered demo message, GBK and Big5 ones included, must parse back

@@ -139,7 +139,7 @@ func (d *Dovecot) setup(opts DovecotOptions) error {
 		Run: d.run, State: filepath.Join(d.dir, "state"),
 		Mail: d.MailDir(), Index: filepath.Join(d.dir, "index"), Ctrl: filepath.Join(d.dir, "control"),
 		Users: users, Log: d.LogPath(),
-		InternalUser: r.internalUser, LoginUser: r.loginUser, LoginChroot: r.loginChroot, AuthWorkerUser: r.authWorkerUser,
+		InternalUser: r.internalUser, InternalGroup: r.internalGroup, LoginUser: r.loginUser, LoginChroot: r.loginChroot, AuthWorkerUser: r.authWorkerUser,
 		Mailboxes: mailboxConfigs(opts.Mailboxes), MaxUserConnections: 200,
 	}
 	if opts.IMAPS {

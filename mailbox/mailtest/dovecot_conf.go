@@ -23,6 +23,7 @@ type dovecotConfig struct {
 	Port, TLSPort      int // TLSPort 0: no IMAPS
 	Cert, Key, DH      string
 	InternalUser       string
+	InternalGroup      string // "" keeps Dovecot's default (dovecot)
 	LoginUser          string
 	LoginChroot        string // "login" as root; "" otherwise
 	AuthWorkerUser     string // "" keeps Dovecot's default (root)
@@ -44,6 +45,8 @@ protocols = imap
 log_path = {{.Log}}
 info_log_path = {{.Log}}
 default_internal_user = {{.InternalUser}}
+{{if .InternalGroup}}default_internal_group = {{.InternalGroup}}
+{{end -}}
 default_login_user = {{.LoginUser}}
 first_valid_uid = 1
 first_valid_gid = 1
@@ -129,6 +132,7 @@ type runAs struct {
 	root             bool
 	mailUID, mailGID int
 	internalUser     string
+	internalGroup    string // non-root only
 	loginUser        string
 	loginChroot      string
 	authWorkerUser   string
@@ -147,7 +151,11 @@ func whoRuns() (runAs, error) {
 		if err != nil {
 			return runAs{}, fmt.Errorf("current user: %w", err)
 		}
-		return runAs{mailUID: os.Geteuid(), mailGID: os.Getegid(), internalUser: u.Username,
+		g, err := user.LookupGroupId(strconv.Itoa(os.Getegid()))
+		if err != nil {
+			return runAs{}, fmt.Errorf("current group: %w", err)
+		}
+		return runAs{mailUID: os.Geteuid(), mailGID: os.Getegid(), internalUser: u.Username, internalGroup: g.Name,
 			loginUser: u.Username, authWorkerUser: u.Username}, nil
 	}
 	r := runAs{root: true, mailUID: mailOwnerUID, mailGID: mailOwnerUID, loginChroot: "login"}

@@ -59,3 +59,47 @@ func hasAttr(attrs []imap.MailboxAttr, want imap.MailboxAttr) bool {
 	}
 	return false
 }
+
+func TestDovecotMailboxesAndRestart(t *testing.T) {
+	d := mailtest.StartDovecot(t, mailtest.DovecotOptions{Mailboxes: map[string]imap.MailboxAttr{
+		"已发送":       imap.MailboxAttrSent,
+		"Archive":   imap.MailboxAttrArchive,
+		"Follow up": "",
+	}})
+	c := d.Client(t)
+	list, err := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: true}).Collect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]imap.MailboxAttr{}
+	for _, l := range list {
+		got[l.Mailbox] = l.Attrs
+	}
+	if _, ok := got["Sent"]; ok || len(got) != 4 {
+		t.Errorf("mailboxes %v, want INBOX, 已发送, Archive and Follow up only", got)
+	}
+	if !hasAttr(got["已发送"], imap.MailboxAttrSent) || !hasAttr(got["Archive"], imap.MailboxAttrArchive) {
+		t.Errorf("special use: %v", got)
+	}
+
+	uid := d.Append(t, "已发送", testMail()[1], imap.FlagSeen)
+	old := d.UIDValidity(t, "已发送")
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	d.Restart(t)
+	// A connection from before the restart is gone.
+	if err := c.Noop().Wait(); err == nil {
+		t.Error("NOOP on a connection from before the restart succeeded")
+	}
+	msgs := d.Messages(t, "已发送")
+	if len(msgs) != 1 || msgs[0].UID != uid || !bytes.Equal(msgs[0].Raw, testMail()[1]) || !msgs[0].HasFlag(imap.FlagSeen) {
+		t.Errorf("after restart: %+v", msgs)
+	}
+	if now := d.UIDValidity(t, "已发送"); now != old {
+		t.Errorf("a restart changed UIDVALIDITY %d -> %d", old, now)
+	}
+	if now := d.ResetUIDValidity(t, "已发送"); now == old {
+		t.Errorf("reset kept UIDVALIDITY %d", old)
+	}
+}
