@@ -11,12 +11,14 @@ type OutboxState string
 
 const (
 	OutQueued    OutboxState = "queued"    // waiting for its (next) attempt
-	OutSending   OutboxState = "sending"   // an attempt is under way
+	OutSending   OutboxState = "sending"   // an attempt is under way, before DATA: safe to retry
+	OutData      OutboxState = "data"      // DATA is under way: from here the message may arrive
 	OutAccepted  OutboxState = "accepted"  // the server said 250 after DATA
 	OutFiled     OutboxState = "filed"     // a copy is in the Sent folder
 	OutDone      OutboxState = "done"      // the replied-to message is marked \Answered
 	OutFailed    OutboxState = "failed"    // the server refused it for good (5xx)
 	OutUncertain OutboxState = "uncertain" // the connection dropped after the final dot: may have been sent
+	OutCancelled OutboxState = "cancelled" // the seller gave it up unsent
 )
 
 // OutboxItem is a reply persisted before any network I/O, with its

@@ -36,6 +36,8 @@ Commands:
                   manage mail accounts (passwords go to the OS keyring)
   sync [--account N] [--once]
                   fetch new mail; without --once, stay and follow it (IDLE)
+  send-queue [--account N]
+                  send the replies waiting in the outbox
   list KIND [--json]
                   print customers, conversations, messages, orders, calls or followups,
                   one JSON object a line with --json
@@ -96,6 +98,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cmdErr = e.account(rest)
 	case "sync":
 		cmdErr = e.syncCmd(rest)
+	case "send-queue":
+		cmdErr = e.sendQueue(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
