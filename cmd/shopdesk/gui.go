@@ -14,6 +14,7 @@ import (
 	"github.com/shopdesk/shopdesk/assets"
 	"github.com/shopdesk/shopdesk/mailbox/demo"
 	"github.com/shopdesk/shopdesk/mailbox/imapsync"
+	"github.com/shopdesk/shopdesk/mailbox/outbox"
 	"github.com/shopdesk/shopdesk/mailbox/secrets"
 	"github.com/shopdesk/shopdesk/storage"
 	"github.com/shopdesk/shopdesk/ui"
@@ -48,7 +49,7 @@ func (e *env) desk(passwords secrets.Getter) error {
 }
 
 // startMail runs a sync worker for each account whose password is at
-// hand, until the returned stop is called.
+// hand, and the outbox sender, until the returned stop is called.
 func (e *env) startMail(st *storage.Store, passwords secrets.Getter) (stop func(), err error) {
 	var accounts []storage.Account
 	if err := st.View(func(tx *storage.Tx) error {
@@ -57,8 +58,21 @@ func (e *env) startMail(st *storage.Store, passwords secrets.Getter) (stop func(
 	}); err != nil {
 		return nil, err
 	}
+	// Nothing else sends while this process holds the database.
+	requeued, uncertain, err := outbox.Recover(st)
+	if err != nil {
+		return nil, err
+	}
+	if requeued+uncertain > 0 {
+		e.log.WithFields(logrus.Fields{"requeued": requeued, "uncertain": uncertain}).Warn("the last run stopped mid-send")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.sendLoop(ctx, st, outbox.NewSender(st, passwords, e.log), accounts)
+	}()
 	for _, a := range accounts {
 		log := e.log.WithField("account", a.Name)
 		password, err := passwords.Get(a.Name)
@@ -77,6 +91,42 @@ func (e *env) startMail(st *storage.Store, passwords secrets.Getter) (stop func(
 		}()
 	}
 	return func() { cancel(); wg.Wait() }, nil
+}
+
+// retryEvery is how often the outbox is looked at without a change in it:
+// queued replies wait out their backoff.
+const retryEvery = 30 * time.Second
+
+// sendLoop flushes the outbox whenever it changes, and every retryEvery.
+func (e *env) sendLoop(ctx context.Context, st *storage.Store, s *outbox.Sender, accounts []storage.Account) {
+	changed := make(chan struct{}, 1)
+	unsub := st.Subscribe(func(events []storage.Event) {
+		for _, ev := range events {
+			if ev.Kind == storage.KindOutbox {
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+				return
+			}
+		}
+	})
+	defer unsub()
+	tick := time.NewTicker(retryEvery)
+	defer tick.Stop()
+	for {
+		for _, a := range accounts {
+			if _, err := s.Flush(ctx, a.Name); err != nil && ctx.Err() == nil {
+				e.log.WithError(err).WithField("account", a.Name).Warn("outbox")
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		case <-tick.C:
+		}
+	}
 }
 
 // hasDisplay reports whether a window can open: always on Windows and

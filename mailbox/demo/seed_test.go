@@ -11,6 +11,7 @@ import (
 	"github.com/shopdesk/shopdesk/assets"
 	"github.com/shopdesk/shopdesk/mailbox"
 	"github.com/shopdesk/shopdesk/mailbox/imapsync"
+	"github.com/shopdesk/shopdesk/mailbox/outbox"
 	"github.com/shopdesk/shopdesk/storage"
 )
 
@@ -131,4 +132,73 @@ func TestRenderedMailParsesBack(t *testing.T) {
 	if charsets["gbk"] == 0 || charsets["big5"] == 0 {
 		t.Errorf("demo mail charsets %v: want some GBK and Big5", charsets)
 	}
+}
+
+// A reply sent in the demo reaches the demo SMTP server, is filed in Sent
+// once, and the next sync does not store it twice.
+func TestDemoReplyRoundTrip(t *testing.T) {
+	d, err := assets.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	log := logrus.New()
+	log.SetLevel(logrus.WarnLevel)
+	srv, err := StartServer(d, now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	st, err := storage.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a := srv.Account()
+	if err := st.Update(func(tx *storage.Tx) error { return tx.SaveAccount(&a) }); err != nil {
+		t.Fatal(err)
+	}
+	syncer := imapsync.New(st, imapsync.Options{Account: a, Password: srv.Password(), Log: log})
+	if _, err := syncer.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var parent storage.Message
+	st.View(func(tx *storage.Tx) error {
+		open, _ := tx.ConversationsByStatus(storage.StatusOpen, 1)
+		ms, _ := tx.MessagesOf(open[0].ID)
+		parent = ms[len(ms)-1]
+		return nil
+	})
+	item, err := outbox.Queue(st, outbox.QueueRequest{Account: a.Name, ReplyTo: parent.ID,
+		To: []storage.Address{parent.From}, Text: "您好，包裹今天已经发出，单号稍后发您。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := outbox.NewSender(st, outbox.PasswordFunc(func(string) (string, error) { return srv.Password(), nil }), log)
+	results, err := sender.Flush(context.Background(), a.Name)
+	if err != nil || len(results) != 1 || results[0].State != storage.OutDone {
+		t.Fatalf("flush: %v %+v", err, results)
+	}
+	got := srv.Received()
+	if len(got) != 1 || !strings.Contains(string(got[0].Raw), item.MessageID) {
+		t.Fatalf("the demo SMTP server received %d messages", len(got))
+	}
+	stats, err := syncer.Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.New != 0 {
+		t.Errorf("the sync stored our reply again: %+v", stats)
+	}
+	st.View(func(tx *storage.Tx) error {
+		ms, _ := tx.MessagesByMessageID(item.MessageID)
+		if len(ms) != 1 || len(ms[0].Locations) != 1 || ms[0].Locations[0].Folder != SentFolder {
+			t.Errorf("our reply: %d stored, locations %+v", len(ms), ms)
+		}
+		c, _ := tx.Conversation(parent.ConversationID)
+		if c.Status != storage.StatusWaiting {
+			t.Errorf("conversation %s after our reply, want waiting", c.Status)
+		}
+		return nil
+	})
 }
