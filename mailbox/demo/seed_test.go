@@ -17,7 +17,9 @@ import (
 
 // The demo desk fills up as a real one does: shop records, then mail
 // synced from the demo server, then the seller's annotations.
-func TestDemoDeskThroughSync(t *testing.T) {
+// fixture starts the demo mail server and opens an empty store.
+func fixture(t *testing.T) (assets.Demo, time.Time, *logrus.Logger, *Server, *storage.Store) {
+	t.Helper()
 	d, err := assets.LoadDemo()
 	if err != nil {
 		t.Fatal(err)
@@ -29,12 +31,17 @@ func TestDemoDeskThroughSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close() })
 	st, err := storage.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return d, now, log, srv, st
+}
+
+func TestDemoDeskThroughSync(t *testing.T) {
+	d, now, log, srv, st := fixture(t)
 	if err := SeedShop(st, d, now); err != nil {
 		t.Fatal(err)
 	}
@@ -137,23 +144,7 @@ func TestRenderedMailParsesBack(t *testing.T) {
 // A reply sent in the demo reaches the demo SMTP server, is filed in Sent
 // once, and the next sync does not store it twice.
 func TestDemoReplyRoundTrip(t *testing.T) {
-	d, err := assets.LoadDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	srv, err := StartServer(d, now, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	st, err := storage.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	_, _, log, srv, st := fixture(t)
 	a := srv.Account()
 	if err := st.Update(func(tx *storage.Tx) error { return tx.SaveAccount(&a) }); err != nil {
 		t.Fatal(err)
