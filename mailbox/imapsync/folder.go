@@ -2,7 +2,9 @@ package imapsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -77,6 +79,8 @@ func (s *Syncer) fetch(ctx context.Context, c *imapclient.Client, state *storage
 	start := time.Now()
 	batches := make(chan []fetched, 2)
 	committed := make(chan commitResult, 1)
+	// The committer owns *state until it is done: read nothing of it here.
+	folder := state.Folder
 	go func() { committed <- s.commitAll(state, batches) }()
 
 	cmd := c.Fetch(set, fullFetch)
@@ -98,9 +102,16 @@ func (s *Syncer) fetch(ctx context.Context, c *imapclient.Client, state *storage
 		if msg == nil {
 			break
 		}
-		buf, err := msg.Collect()
+		buf, err := collect(msg)
 		if err != nil {
 			fetchErr = err
+			if errors.Is(err, errCutShort) {
+				// The connection died inside a literal, and go-imap's
+				// reader goes on reading it: let that end before Close
+				// below reads (discards) the rest of the literal.
+				c.Close()
+				<-c.Closed()
+			}
 			break
 		}
 		if uint32(buf.UID) <= skipTo {
@@ -113,7 +124,7 @@ func (s *Syncer) fetch(ctx context.Context, c *imapclient.Client, state *storage
 		bytes += int64(len(f.raw))
 		if len(batch) >= s.o.Batch || batchSize >= 32<<20 {
 			flush()
-			s.progress(state.Folder, n, bytes, total, start, false)
+			s.progress(folder, n, bytes, total, start, false)
 		}
 		if ctx.Err() != nil {
 			fetchErr = ctx.Err()
@@ -127,7 +138,7 @@ func (s *Syncer) fetch(ctx context.Context, c *imapclient.Client, state *storage
 	flush()
 	close(batches)
 	res := <-committed
-	s.progress(state.Folder, n, bytes, total, start, true)
+	s.progress(folder, n, bytes, total, start, true)
 	res.stats.Bytes = bytes
 	if res.err != nil {
 		return res.stats, res.err
@@ -151,12 +162,50 @@ var fullFetch = &imap.FetchOptions{UID: true, Flags: true, RFC822Size: true, Int
 
 func newFetched(buf *imapclient.FetchMessageBuffer) fetched {
 	f := fetched{uid: uint32(buf.UID), flags: flagStrings(buf.Flags), internal: buf.InternalDate, size: buf.RFC822Size}
-	if len(buf.BodySection) > 0 {
+	// BODY[] NIL is no body either: Dovecot answers so for a message
+	// expunged since the EXAMINE.
+	if len(buf.BodySection) > 0 && buf.BodySection[0].Bytes != nil {
 		f.raw = buf.BodySection[0].Bytes
 	} else {
 		f.err = "the server sent no body"
 	}
 	return f
+}
+
+var errCutShort = errors.New("message cut short")
+
+// collect reads one message of a streamed FETCH as msg.Collect does,
+// except that a literal cut short is an error: go-imap reads literals
+// through an io.LimitReader, so a connection dropped inside one looks like
+// its clean end, and Collect returns the truncated bytes as the message.
+func collect(msg *imapclient.FetchMessageData) (*imapclient.FetchMessageBuffer, error) {
+	buf := &imapclient.FetchMessageBuffer{SeqNum: msg.SeqNum}
+	for {
+		switch item := msg.Next().(type) {
+		case nil:
+			return buf, nil
+		case imapclient.FetchItemDataBodySection:
+			var b []byte
+			if item.Literal != nil {
+				b = make([]byte, item.Literal.Size())
+				if _, err := io.ReadFull(item.Literal, b); err != nil {
+					return nil, fmt.Errorf("UID %d: %w (%v)", buf.UID, errCutShort, err)
+				}
+			}
+			buf.BodySection = append(buf.BodySection, imapclient.FetchBodySectionBuffer{Section: item.Section, Bytes: b})
+		case imapclient.FetchItemDataUID:
+			buf.UID = item.UID
+		case imapclient.FetchItemDataFlags:
+			buf.Flags = item.Flags
+		case imapclient.FetchItemDataRFC822Size:
+			buf.RFC822Size = item.Size
+		case imapclient.FetchItemDataInternalDate:
+			buf.InternalDate = item.Time
+		case imapclient.FetchItemDataModSeq:
+			buf.ModSeq = item.ModSeq
+		}
+		// Anything else was not asked for; Next discards it.
+	}
 }
 
 func flagStrings(fs []imap.Flag) []string {

@@ -77,11 +77,26 @@ func (s *Syncer) refreshFlags(c *imapclient.Client, state *storage.FolderState, 
 // history, and sync never deletes it.
 func (s *Syncer) dropExpunged(c *imapclient.Client, state *storage.FolderState, sel *imap.SelectData) (int, error) {
 	var held []storage.Located
-	s.st.View(func(tx *storage.Tx) error {
+	known := map[uint32]bool{} // held or quarantined, under this UIDVALIDITY
+	if err := s.st.View(func(tx *storage.Tx) error {
 		held = tx.LocationsIn(s.o.Account.Name, state.Folder)
-		return nil
-	})
-	if len(held) <= int(sel.NumMessages) && !hasOtherValidity(held, state.UIDValidity) {
+		for _, l := range held {
+			if l.UIDValidity == state.UIDValidity {
+				known[l.UID] = true
+			}
+		}
+		qs, err := tx.QuarantinedIn(s.o.Account.Name, state.Folder)
+		for _, q := range qs {
+			if q.UIDValidity == state.UIDValidity {
+				known[q.UID] = true
+			}
+		}
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	// As many as the server counts: none went and none is missing.
+	if len(known) == int(sel.NumMessages) && !hasOtherValidity(held, state.UIDValidity) {
 		return 0, nil
 	}
 	data, err := c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
@@ -89,8 +104,12 @@ func (s *Syncer) dropExpunged(c *imapclient.Client, state *storage.FolderState, 
 		return 0, fmt.Errorf("search all: %w", err)
 	}
 	present := map[uint32]bool{}
+	var missing []storage.Location
 	for _, u := range data.AllUIDs() {
 		present[uint32(u)] = true
+		if uint32(u) <= state.LastUID && !known[uint32(u)] {
+			missing = append(missing, storage.Location{Account: s.o.Account.Name, Folder: state.Folder, UIDValidity: state.UIDValidity, UID: uint32(u)})
+		}
 	}
 	var gone []storage.Located
 	for _, l := range held {
@@ -98,7 +117,16 @@ func (s *Syncer) dropExpunged(c *imapclient.Client, state *storage.FolderState, 
 			gone = append(gone, l)
 		}
 	}
-	return len(gone), s.st.Update(func(tx *storage.Tx) error { return s.unlocate(tx, state.Folder, gone) })
+	return len(gone), s.st.Update(func(tx *storage.Tx) error {
+		// Below the cursor, neither held nor quarantined: the server left
+		// it out of a FETCH answer. Quarantined, it is fetched again below.
+		for _, l := range missing {
+			if err := tx.Quarantine(storage.Quarantined{Location: l, Error: "the server left it out of its FETCH answer"}); err != nil {
+				return err
+			}
+		}
+		return s.unlocate(tx, state.Folder, gone)
+	})
 }
 
 func hasOtherValidity(ls []storage.Located, v uint32) bool {
