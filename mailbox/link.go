@@ -3,6 +3,7 @@ package mailbox
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,6 +153,9 @@ func (l Linker) touch(c *storage.Conversation, m *storage.Message) {
 	if c.Created.IsZero() || m.Date.Before(c.Created) {
 		c.Created = m.Date
 	}
+	if !m.Date.Before(c.LastActivity()) {
+		c.Snippet = Snippet(m.Text)
+	}
 	if m.Direction == storage.Inbound {
 		if c.FirstInbound.IsZero() || m.Date.Before(c.FirstInbound) {
 			c.FirstInbound = m.Date
@@ -160,6 +164,7 @@ func (l Linker) touch(c *storage.Conversation, m *storage.Message) {
 			c.LastInbound = m.Date
 			if m.Date.After(c.LastOutbound) && !m.Date.Before(l.QuietBefore) {
 				c.Status = storage.StatusOpen
+				c.Unread = c.Unread || !slices.Contains(m.Flags, `\Seen`)
 			}
 		}
 		return
@@ -173,4 +178,31 @@ func (l Linker) touch(c *storage.Conversation, m *storage.Message) {
 			c.Status = storage.StatusWaiting
 		}
 	}
+}
+
+// snippetLen bounds the inbox row's preview.
+const snippetLen = 120
+
+// Snippet is the start of a message's own words: quoted lines and blank
+// lines skipped, whitespace folded.
+func Snippet(text string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, ">") {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.Join(strings.Fields(line), " "))
+		if b.Len() >= snippetLen {
+			break
+		}
+	}
+	s := b.String()
+	if r := []rune(s); len(r) > snippetLen {
+		s = string(r[:snippetLen]) + "…"
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/binary"
 	"fmt"
 	"time"
 )
@@ -9,6 +10,8 @@ var (
 	bConversations = []byte("conversations")
 	bConvCustomer  = []byte("conversation_by_customer")
 	bConvStatus    = []byte("conversation_by_status")
+	bConvTag       = []byte("conversation_by_tag")
+	bConvSnooze    = []byte("conversation_by_snooze")
 	bMessages      = []byte("messages")
 	bMessageRaw    = []byte("message_raw")
 	bMsgConv       = []byte("message_by_conversation")
@@ -26,6 +29,8 @@ var conversations = table[Conversation]{
 			return [][]byte{join(u64(c.CustomerID), timeKey(c.Created))}
 		}},
 		{bucket: bConvStatus, keys: convStatusKeys},
+		{bucket: bConvTag, keys: convTagKeys},
+		{bucket: bConvSnooze, keys: convSnoozeKeys},
 	},
 	prepare: func(tx *Tx, old, c *Conversation) error {
 		if c.CustomerID == 0 {
@@ -48,6 +53,23 @@ var conversations = table[Conversation]{
 // last activity.
 func convStatusKeys(c *Conversation) [][]byte {
 	return [][]byte{join(strKey(string(c.Status)), timeKey(c.inboxTime()))}
+}
+
+func convTagKeys(c *Conversation) [][]byte {
+	ks := make([][]byte, 0, len(c.Tags))
+	for _, t := range c.Tags {
+		ks = append(ks, strKey(t))
+	}
+	return ks
+}
+
+// convSnoozeKeys lists snoozed conversations by when they wake; a past
+// time simply means awake.
+func convSnoozeKeys(c *Conversation) [][]byte {
+	if c.SnoozedUntil.IsZero() {
+		return nil
+	}
+	return [][]byte{timeKey(c.SnoozedUntil)}
 }
 
 func (c *Conversation) inboxTime() time.Time {
@@ -82,6 +104,42 @@ func (tx *Tx) Conversation(id uint64) (Conversation, error) { return conversatio
 // It reads at most limit records (all when limit <= 0).
 func (tx *Tx) ConversationsByStatus(status ConversationStatus, limit int) ([]Conversation, error) {
 	return conversations.byIndex(tx, bConvStatus, strKey(string(status)), status != StatusOpen, limit)
+}
+
+// ConversationIDs lists the IDs of the conversations with the status in
+// inbox order, from the index alone: cheap enough for 100,000, so a
+// virtualized list can hold every ID and read only the rows it shows.
+func (tx *Tx) ConversationIDs(status ConversationStatus) []uint64 {
+	return idsUnderOrdered(tx, bConvStatus, strKey(string(status)), status != StatusOpen)
+}
+
+// SnoozedIDs lists the conversations snoozed until after now, waking first.
+func (tx *Tx) SnoozedIDs(now time.Time) []uint64 {
+	var ids []uint64
+	c := tx.btx.Bucket(bConvSnooze).Cursor()
+	for k, _ := c.Seek(timeKey(now.Add(time.Nanosecond))); k != nil; k, _ = c.Next() {
+		ids = append(ids, binary.BigEndian.Uint64(k[8:]))
+	}
+	return ids
+}
+
+// TaggedIDs lists the conversations with the tag.
+func (tx *Tx) TaggedIDs(tag string) []uint64 { return idsUnder(tx, bConvTag, strKey(tag)) }
+
+// ConversationTags lists every tag in use, sorted.
+func (tx *Tx) ConversationTags() []string {
+	var tags []string
+	c := tx.btx.Bucket(bConvTag).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) < 9 {
+			continue
+		}
+		t := string(k[:len(k)-9])
+		if len(tags) == 0 || tags[len(tags)-1] != t {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }
 
 // CountConversations counts the conversations with the status.

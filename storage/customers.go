@@ -138,10 +138,15 @@ func (tx *Tx) DeleteCustomer(id uint64) error {
 // idsUnder collects the IDs under an index prefix, so the caller may then
 // change the index while walking them.
 func idsUnder(tx *Tx, ix, prefix []byte) []uint64 {
+	return slices.Compact(idsUnderOrdered(tx, ix, prefix, false))
+}
+
+// idsUnderOrdered collects the IDs under an index prefix in key order.
+func idsUnderOrdered(tx *Tx, ix, prefix []byte, reverse bool) []uint64 {
 	var ids []uint64
-	scanIndex(tx, ix, prefix, false, func(id uint64) bool {
+	scanIndex(tx, ix, prefix, reverse, func(id uint64) bool {
 		ids = append(ids, id)
 		return true
 	})
-	return slices.Compact(ids)
+	return ids
 }

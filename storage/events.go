@@ -15,6 +15,7 @@ const (
 	KindSettings     Kind = "settings"
 	KindAccount      Kind = "account"
 	KindOutbox       Kind = "outbox"
+	KindDraft        Kind = "draft"
 )
 
 // Op is what happened to a record.

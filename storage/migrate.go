@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -48,6 +50,32 @@ var migrations = []migration{
 		return createBuckets(tx, "accounts", "folders", "quarantine",
 			"outbox", "outbox_raw", "outbox_by_state", "outbox_by_message_id")
 	}},
+	{4, "index conversations by tag and by snooze time; drafts", func(tx *Tx) error {
+		if err := createBuckets(tx, "conversation_by_tag", "conversation_by_snooze", "drafts", "draft_by_conversation"); err != nil {
+			return err
+		}
+		return rebuildIndexes(tx, conversations, bConvTag, bConvSnooze)
+	}},
+}
+
+// rebuildIndexes writes the named indexes of a table afresh from its
+// records, for a migration that adds an index.
+func rebuildIndexes[T any](tx *Tx, t table[T], buckets ...[]byte) error {
+	return tx.btx.Bucket(t.bucket).ForEach(func(_, v []byte) error {
+		var rec T
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("decode %s: %w", t.kind, err)
+		}
+		for _, ix := range t.indexes {
+			if !slices.ContainsFunc(buckets, func(b []byte) bool { return bytes.Equal(b, ix.bucket) }) {
+				continue
+			}
+			if err := ix.rewrite(tx, nil, &rec, *t.id(&rec)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SchemaVersion is the schema this build reads and writes.

@@ -30,7 +30,7 @@ func TestMigrateFromPreviousVersion(t *testing.T) {
 	}
 	convs := []Conversation{
 		{ID: 1, CustomerID: 1, Subject: "waiting long", Status: StatusOpen, FirstInbound: t0.Add(-time.Hour), LastInbound: t0.Add(-time.Hour)},
-		{ID: 2, CustomerID: 1, Subject: "closed", Status: StatusClosed, LastInbound: t0},
+		{ID: 2, CustomerID: 1, Subject: "closed", Status: StatusClosed, LastInbound: t0, Tags: []string{"退货"}},
 		{ID: 3, CustomerID: 1, Subject: "waiting short", Status: StatusOpen, FirstInbound: t0, LastInbound: t0},
 	}
 	err = old.Update(func(tx *Tx) error {
@@ -73,6 +73,9 @@ func TestMigrateFromPreviousVersion(t *testing.T) {
 		}
 		if n := tx.CountConversations(StatusClosed); n != 1 {
 			t.Errorf("%d closed conversations, want 1", n)
+		}
+		if ids := tx.TaggedIDs("退货"); len(ids) != 1 || ids[0] != 2 {
+			t.Errorf("tag index after migration: %v", ids)
 		}
 		return nil
 	})

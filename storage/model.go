@@ -53,20 +53,25 @@ const (
 )
 
 type Conversation struct {
-	ID            uint64             `json:"id"`
-	CustomerID    uint64             `json:"customer_id"`
-	Account       string             `json:"account,omitempty"`
-	Subject       string             `json:"subject"`
-	Status        ConversationStatus `json:"status"`
-	SnoozedUntil  time.Time          `json:"snoozed_until,omitzero"`
-	Tags          []string           `json:"tags,omitempty"`
-	OrderIDs      []uint64           `json:"order_ids,omitempty"`
-	FirstInbound  time.Time          `json:"first_inbound,omitzero"`
-	FirstResponse time.Time          `json:"first_response,omitzero"`
-	LastInbound   time.Time          `json:"last_inbound,omitzero"`
-	LastOutbound  time.Time          `json:"last_outbound,omitzero"`
-	Created       time.Time          `json:"created"`
-	Updated       time.Time          `json:"updated"`
+	ID           uint64             `json:"id"`
+	CustomerID   uint64             `json:"customer_id"`
+	Account      string             `json:"account,omitempty"`
+	Subject      string             `json:"subject"`
+	Status       ConversationStatus `json:"status"`
+	SnoozedUntil time.Time          `json:"snoozed_until,omitzero"`
+	Tags         []string           `json:"tags,omitempty"`
+	OrderIDs     []uint64           `json:"order_ids,omitempty"`
+	// Snippet is the start of the latest message, for the inbox row.
+	Snippet string `json:"snippet,omitempty"`
+	// Unread is set by new customer mail and cleared when the seller
+	// opens the conversation.
+	Unread        bool      `json:"unread,omitempty"`
+	FirstInbound  time.Time `json:"first_inbound,omitzero"`
+	FirstResponse time.Time `json:"first_response,omitzero"`
+	LastInbound   time.Time `json:"last_inbound,omitzero"`
+	LastOutbound  time.Time `json:"last_outbound,omitzero"`
+	Created       time.Time `json:"created"`
+	Updated       time.Time `json:"updated"`
 }
 
 // WaitingSince is when the customer started waiting for us: their oldest

@@ -497,3 +497,74 @@ func TestSettingsDefaultsAndSave(t *testing.T) {
 		t.Errorf("settings %+v, want %+v", back, s)
 	}
 }
+
+func TestInboxFilterIndexes(t *testing.T) {
+	st := openTest(t)
+	custID, _ := seedCustomer(t, st, "Amy", "amy@example.com")
+	var ids []uint64
+	mustUpdate(t, st, func(tx *Tx) error {
+		for i, c := range []Conversation{
+			{Subject: "a", Tags: []string{"物流", "vip"}, FirstInbound: t0.Add(-3 * time.Hour), LastInbound: t0.Add(-3 * time.Hour)},
+			{Subject: "b", Tags: []string{"物流"}, SnoozedUntil: t0.Add(time.Hour), FirstInbound: t0.Add(-time.Hour), LastInbound: t0.Add(-time.Hour)},
+			{Subject: "c", SnoozedUntil: t0.Add(-time.Hour), FirstInbound: t0.Add(-2 * time.Hour), LastInbound: t0.Add(-2 * time.Hour)},
+		} {
+			c.CustomerID = custID
+			if err := tx.SaveConversation(&c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+			_ = i
+		}
+		return nil
+	})
+	st.View(func(tx *Tx) error {
+		open := tx.ConversationIDs(StatusOpen)
+		// seedCustomer's own conversation has no inbound mail: it sorts by creation (t0).
+		if want := []uint64{ids[0], ids[2], ids[1]}; !slices.Equal(open[:3], want) {
+			t.Errorf("open IDs %v, want longest-waiting first %v", open, want)
+		}
+		if got := tx.SnoozedIDs(t0); !slices.Equal(got, []uint64{ids[1]}) {
+			t.Errorf("snoozed %v, want only the one still asleep %v", got, ids[1])
+		}
+		if got := tx.TaggedIDs("物流"); !slices.Equal(got, ids[:2]) {
+			t.Errorf("tagged %v", got)
+		}
+		if got := tx.ConversationTags(); !slices.Equal(got, []string{"vip", "物流"}) {
+			t.Errorf("tags %v", got)
+		}
+		return nil
+	})
+	// Untagging and waking move the index keys.
+	mustUpdate(t, st, func(tx *Tx) error {
+		c, _ := tx.Conversation(ids[1])
+		c.Tags, c.SnoozedUntil = nil, time.Time{}
+		return tx.SaveConversation(&c)
+	})
+	mustVerify(t, st)
+	st.View(func(tx *Tx) error {
+		if got := tx.TaggedIDs("物流"); !slices.Equal(got, ids[:1]) {
+			t.Errorf("tagged after untag %v", got)
+		}
+		if got := tx.SnoozedIDs(t0); len(got) != 0 {
+			t.Errorf("snoozed after wake %v", got)
+		}
+		return nil
+	})
+}
+
+func TestDraftRoundTrip(t *testing.T) {
+	st := openTest(t)
+	_, convID := seedCustomer(t, st, "Amy", "amy@example.com")
+	d := Draft{Account: "shop", ConversationID: convID, ReplyTo: 3, Mode: DraftReply,
+		To: []Address{{Name: "Amy", Email: "amy@example.com"}}, Subject: "Re: 物流", Text: "您好，半写的回复", Attachments: []string{"/tmp/size.png"}}
+	mustUpdate(t, st, func(tx *Tx) error { return tx.SaveDraft(&d) })
+	st.View(func(tx *Tx) error {
+		ds, err := tx.DraftsOf(convID)
+		if err != nil || len(ds) != 1 || !reflect.DeepEqual(ds[0], d) {
+			t.Errorf("drafts %+v (%v), want %+v", ds, err, d)
+		}
+		return nil
+	})
+	mustUpdate(t, st, func(tx *Tx) error { return tx.DeleteDraft(d.ID) })
+	mustVerify(t, st)
+}

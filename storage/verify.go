@@ -14,7 +14,7 @@ type indexed interface {
 	verify(tx *Tx) error
 }
 
-var allTables = []indexed{customers, conversations, messages, orders, calls, followUps, notes, canned, outbox}
+var allTables = []indexed{customers, conversations, messages, orders, calls, followUps, notes, canned, outbox, drafts}
 
 // VerifyIndexes checks that every secondary index holds exactly the keys
 // its records produce: no stale key left by an update or delete, none
