@@ -35,10 +35,12 @@ const (
 
 // imapCaps are the IMAP4rev2 extensions the memory backend implements,
 // listed one by one so that IMAP4rev1 clients see them too.
-var imapCaps = imap.CapSet{
-	imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {},
-	imap.CapNamespace: {}, imap.CapUIDPlus: {}, imap.CapESearch: {}, imap.CapSearchRes: {},
-	imap.CapListExtended: {}, imap.CapListStatus: {}, imap.CapMove: {}, imap.CapStatusSize: {},
+func imapCaps() imap.CapSet {
+	return imap.CapSet{
+		imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {},
+		imap.CapNamespace: {}, imap.CapUIDPlus: {}, imap.CapESearch: {}, imap.CapSearchRes: {},
+		imap.CapListExtended: {}, imap.CapListStatus: {}, imap.CapMove: {}, imap.CapStatusSize: {},
+	}
 }
 
 // Received is a message the demo SMTP server accepted.
@@ -63,6 +65,7 @@ type Server struct {
 	smtpAddr    string
 	imap        *imapserver.Server
 	smtp        *smtp.Server
+	listeners   []net.Listener // closed by Close too
 	wg          sync.WaitGroup
 	closeOnce   sync.Once
 	mu          sync.Mutex
@@ -71,8 +74,12 @@ type Server struct {
 
 // StartServer seeds the mail of d, dated relative to now, and starts
 // serving IMAP and SMTP on free 127.0.0.1 ports for one user, the shop's
-// address, with a fresh random password.
+// address, with a fresh random password. A nil log means logrus's
+// standard logger.
 func StartServer(d assets.Demo, now time.Time, log logrus.FieldLogger) (*Server, error) {
+	if log == nil {
+		log = logrus.StandardLogger()
+	}
 	password, err := randomPassword()
 	if err != nil {
 		return nil, err
@@ -96,11 +103,12 @@ func StartServer(d assets.Demo, now time.Time, log logrus.FieldLogger) (*Server,
 		return nil, fmt.Errorf("demo SMTP server: %w", err)
 	}
 	s.imapAddr, s.smtpAddr = imapLn.Addr().String(), smtpLn.Addr().String()
+	s.listeners = []net.Listener{imapLn, smtpLn}
 	s.imap = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
-		Caps:   imapCaps,
+		Caps:   imapCaps(),
 		Logger: log.WithField("server", "imap"),
 		// Loopback only: nothing crosses a network.
 		InsecureAuth: true,
@@ -206,6 +214,11 @@ func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		err = errors.Join(s.imap.Close(), s.smtp.Close())
+		// A Close that comes before Serve has registered its listener
+		// would leave it open (go-smtp keeps serving): close them here.
+		for _, l := range s.listeners {
+			l.Close()
+		}
 		s.wg.Wait()
 		s.log.Info("demo mail server stopped")
 	})

@@ -3,7 +3,9 @@ package mailtest
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -93,7 +95,7 @@ func StartDovecot(t testing.TB, opts DovecotOptions) *Dovecot {
 		err = d.listenOn(opts)
 		if err == nil {
 			start := time.Now()
-			if err = d.start(); err == nil {
+			if err = d.start(0); err == nil {
 				d.startup = time.Since(start)
 				return d
 			}
@@ -159,6 +161,9 @@ func (d *Dovecot) setup(opts DovecotOptions) error {
 		}
 		d.pool = pool
 	}
+	token := make([]byte, 8)
+	rand.Read(token)
+	cfg.Greeting = "mailtest " + hex.EncodeToString(token) + " ready."
 	d.conf = filepath.Join(d.dir, "dovecot.conf")
 	d.confData = cfg
 	if r.root {
@@ -202,8 +207,9 @@ func (d *Dovecot) listenOn(opts DovecotOptions) error {
 	return os.WriteFile(d.conf, b.Bytes(), 0o644)
 }
 
-// start runs "dovecot -F" and waits for its IMAP greeting.
-func (d *Dovecot) start() error {
+// start runs "dovecot -F" and waits for its IMAP greeting. On a restart
+// it first waits up to wait for the old processes to free the ports.
+func (d *Dovecot) start(wait time.Duration) error {
 	out, err := os.OpenFile(filepath.Join(d.dir, "dovecot.stdout"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -212,7 +218,7 @@ func (d *Dovecot) start() error {
 	// A killed Dovecot leaves its pid file; a reused pid would make the
 	// new one believe it is already running.
 	os.Remove(filepath.Join(d.run, "master.pid"))
-	if err := waitPortsFree(d.addr, d.tlsAddr); err != nil {
+	if err := waitPortsFree(wait, d.addr, d.tlsAddr); err != nil {
 		return err
 	}
 	cmd := exec.Command(d.binary, "-F", "-c", d.conf)
@@ -224,17 +230,18 @@ func (d *Dovecot) start() error {
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	d.proc, d.exited = cmd, exited
-	if err := waitGreeting(d.addr, exited, startTimeout); err != nil {
+	if err := waitGreeting(d.addr, d.confData.Greeting, exited, startTimeout); err != nil {
 		d.stop()
 		return fmt.Errorf("%w; log:\n%s%s", err, tail(d.LogPath(), 10), tail(filepath.Join(d.dir, "dovecot.stdout"), 10))
 	}
 	return nil
 }
 
-// waitGreeting polls addr until it sends an IMAP "* OK" greeting. Dovecot
-// accepts connections before its auth process is ready but greets only
-// once it is.
-func waitGreeting(addr string, exited <-chan struct{}, timeout time.Duration) error {
+// waitGreeting polls addr until it sends the instance's own greeting (a
+// free port picked earlier may have been taken by another server since).
+// Dovecot accepts connections before its auth process is ready but greets
+// only once it is.
+func waitGreeting(addr, greeting string, exited <-chan struct{}, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		select {
@@ -242,7 +249,7 @@ func waitGreeting(addr string, exited <-chan struct{}, timeout time.Duration) er
 			return errors.New("dovecot exited during start")
 		default:
 		}
-		if ok, err := greets(addr); ok {
+		if ok, err := greets(addr, greeting); ok {
 			return nil
 		} else if time.Now().After(deadline) {
 			return fmt.Errorf("no IMAP greeting on %s within %v: %v", addr, timeout, err)
@@ -251,7 +258,7 @@ func waitGreeting(addr string, exited <-chan struct{}, timeout time.Duration) er
 	}
 }
 
-func greets(addr string) (bool, error) {
+func greets(addr, greeting string) (bool, error) {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return false, err
@@ -262,8 +269,8 @@ func greets(addr string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if !strings.HasPrefix(line, "* OK") {
-		return false, fmt.Errorf("unexpected greeting %q", line)
+	if !strings.HasPrefix(line, "* OK") || !strings.Contains(line, greeting) {
+		return false, fmt.Errorf("greeting %q is not this Dovecot's", line)
 	}
 	c.Write([]byte("z LOGOUT\r\n"))
 	return true, nil
@@ -278,8 +285,8 @@ func (d *Dovecot) stop() {
 	}
 	// Login and mail processes hold the listening sockets too: the whole
 	// group goes, so the ports are free again.
-	killGroup(d.proc.Process.Pid)
 	d.proc.Process.Kill()
+	killGroup(d.proc.Process.Pid)
 	<-d.exited
 	d.proc = nil
 }
@@ -290,7 +297,7 @@ func (d *Dovecot) Restart(t testing.TB) {
 	t.Helper()
 	d.stop()
 	start := time.Now()
-	if err := d.start(); err != nil {
+	if err := d.start(5 * time.Second); err != nil {
 		t.Fatalf("mailtest: restart Dovecot: %v", err)
 	}
 	d.startup = time.Since(start)
@@ -372,10 +379,11 @@ func shortTempDir(t testing.TB) string {
 	return dir
 }
 
-// waitPortsFree waits until the addresses can be bound: after a kill, the
-// last of Dovecot's processes may still hold its listeners for a moment.
-func waitPortsFree(addrs ...string) error {
-	deadline := time.Now().Add(5 * time.Second)
+// waitPortsFree waits up to wait until the addresses can be bound: after a
+// kill, the last of Dovecot's processes may still hold its listeners for
+// a moment.
+func waitPortsFree(wait time.Duration, addrs ...string) error {
+	deadline := time.Now().Add(wait)
 	for _, a := range addrs {
 		if a == "" {
 			continue

@@ -17,6 +17,7 @@ import (
 // instance (base_dir, state_dir, syslog) is touched.
 type dovecotConfig struct {
 	Name               string // instance name
+	Greeting           string // unique: tells this instance from whatever else took the port
 	Run, State         string // base_dir, state_dir
 	Mail, Index, Ctrl  string // Maildir root, index and control dirs
 	Users, Log         string
@@ -43,7 +44,9 @@ state_dir = {{.State}}
 listen = 127.0.0.1
 protocols = imap
 log_path = {{.Log}}
+login_greeting = {{.Greeting}}
 info_log_path = {{.Log}}
+login_greeting = {{.Greeting}}
 default_internal_user = {{.InternalUser}}
 {{if .InternalGroup}}default_internal_group = {{.InternalGroup}}
 {{end -}}

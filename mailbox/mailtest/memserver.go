@@ -28,13 +28,15 @@ type MemServerOptions struct {
 	RequireIDBeforeSelect bool
 }
 
-// Caps is what the in-memory servers (this one and the demo's) offer: the
-// IMAP4rev2 extensions the memory backend implements, listed one by one
-// so that IMAP4rev1 clients see them too. No CONDSTORE, no SPECIAL-USE.
-var Caps = imap.CapSet{
-	imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {},
-	imap.CapNamespace: {}, imap.CapUIDPlus: {}, imap.CapESearch: {}, imap.CapSearchRes: {},
-	imap.CapListExtended: {}, imap.CapListStatus: {}, imap.CapMove: {}, imap.CapStatusSize: {},
+// memCaps is what the in-memory server offers: the IMAP4rev2 extensions
+// the memory backend implements, listed one by one so that IMAP4rev1
+// clients see them too. No CONDSTORE, no SPECIAL-USE.
+func memCaps() imap.CapSet {
+	return imap.CapSet{
+		imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {},
+		imap.CapNamespace: {}, imap.CapUIDPlus: {}, imap.CapESearch: {}, imap.CapSearchRes: {},
+		imap.CapListExtended: {}, imap.CapListStatus: {}, imap.CapMove: {}, imap.CapStatusSize: {},
+	}
 }
 
 // MemServer is go-imap's imapmemserver on 127.0.0.1 (plain text, login
@@ -74,7 +76,7 @@ func StartMemServer(t testing.TB, opts MemServerOptions) *MemServer {
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
-		Caps:         Caps,
+		Caps:         memCaps(),
 		Logger:       logger,
 		InsecureAuth: true,
 	})
@@ -90,6 +92,7 @@ func StartMemServer(t testing.TB, opts MemServerOptions) *MemServer {
 	t.Cleanup(func() {
 		logger.stop()
 		srv.Close()
+		ln.Close() // in case Close came before Serve registered it
 		<-done
 	})
 	m.direct = ln.Addr().String()

@@ -33,14 +33,36 @@ type Proxy struct {
 // LineFilter sees an IMAP connection line by line; one is made for each
 // connection, and its methods are never called concurrently. A line ends
 // with CRLF and holds no literal data: the bytes of a literal announced
-// at its end ({N} or {N+}) pass through untouched, so a filter must pass
-// on the lines that announce one.
+// at its end ({N} or {N+}) pass through untouched, and what follows the
+// literal comes as a line of its own (often just CRLF). A filter must
+// therefore pass on the lines that announce a literal.
 type LineFilter interface {
 	// FromClient returns what to send on to the server and what to answer
 	// the client directly; either may be nil.
 	FromClient(line []byte) (toServer, toClient []byte)
 	// FromServer returns what to send on to the client.
 	FromServer(line []byte) []byte
+}
+
+// Lines makes a LineFilter of functions; a nil one passes lines on
+// unchanged, so Lines{Client: f} only watches or rewrites the client.
+type Lines struct {
+	Client func(line []byte) (toServer, toClient []byte)
+	Server func(line []byte) []byte
+}
+
+func (l Lines) FromClient(line []byte) (toServer, toClient []byte) {
+	if l.Client == nil {
+		return line, nil
+	}
+	return l.Client(line)
+}
+
+func (l Lines) FromServer(line []byte) []byte {
+	if l.Server == nil {
+		return line
+	}
+	return l.Server(line)
 }
 
 // NewProxy starts a proxy to target; it stops when the test ends.
@@ -150,9 +172,10 @@ type proxyConn struct {
 	p              *Proxy
 	client, server net.Conn
 
-	wmu   sync.Mutex // serialises writes to the client; guards sent
+	wmu   sync.Mutex // serialises writes to the client; guards sent and cut
 	limit int64      // <0: no cut
 	sent  int64
+	cut   bool
 
 	fmu    sync.Mutex // serialises filter calls
 	filter LineFilter
@@ -260,14 +283,12 @@ func (c *proxyConn) serverToClient() {
 		halfClose(c.client)
 		return
 	}
-	if err == errCut {
-		// The client keeps its bytes (a FIN, not a reset); the server
-		// loses the connection now.
-		halfClose(c.client)
-		c.server.Close()
-		return
+	c.wmu.Lock()
+	cut := c.cut
+	c.wmu.Unlock()
+	if !cut {
+		c.client.Close()
 	}
-	c.client.Close()
 }
 
 func (c *proxyConn) filterServer() error {
@@ -330,6 +351,9 @@ func (c *proxyConn) writeClient(b []byte) (int, error) {
 
 // writeClientLocked writes to the client up to the cut, counting.
 func (c *proxyConn) writeClientLocked(b []byte) error {
+	if c.cut {
+		return errCut
+	}
 	cut := false
 	if c.limit >= 0 && c.sent+int64(len(b)) >= c.limit {
 		b, cut = b[:c.limit-c.sent], true
@@ -343,6 +367,12 @@ func (c *proxyConn) writeClientLocked(b []byte) error {
 		return err
 	}
 	if cut {
+		// The client keeps its bytes (a FIN, not a reset: the other
+		// goroutine drains what it still sends); the server loses the
+		// connection now.
+		c.cut = true
+		halfClose(c.client)
+		c.server.Close()
 		return errCut
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,11 +59,6 @@ func imapLike() []byte {
 	return b.Bytes()
 }
 
-type passFilter struct{}
-
-func (passFilter) FromClient(l []byte) ([]byte, []byte) { return l, nil }
-func (passFilter) FromServer(l []byte) []byte           { return l }
-
 func TestProxyCutsExactly(t *testing.T) {
 	payload := imapLike()
 	total := int64(len(payload))
@@ -70,7 +67,7 @@ func TestProxyCutsExactly(t *testing.T) {
 			addr, serverClosed := streamServer(t, payload)
 			p := mailtest.NewProxy(t, addr)
 			if mode == "lines" {
-				p.SetFilter(func() mailtest.LineFilter { return passFilter{} })
+				p.SetFilter(func() mailtest.LineFilter { return mailtest.Lines{} })
 			}
 			for _, n := range []int64{0, 1, 2, 35, 36, 37, 4096, 32768, 32769, 65536, total / 2, total - 1, total} {
 				p.CutAfter(n)
@@ -193,4 +190,73 @@ func fetchBodies(c *imapclient.Client) (int, error) {
 		n++
 	}
 	return n, cmd.Close()
+}
+
+// TestProxyLines watches and rewrites lines both ways, literals intact.
+func TestProxyLines(t *testing.T) {
+	m := mailtest.StartMemServer(t, mailtest.MemServerOptions{})
+	raw := testMail()[2] // big: its literal spans many reads
+	m.AppendAt(t, "INBOX", raw, time.Time{})
+	p := mailtest.NewProxy(t, m.Addr())
+	var mu sync.Mutex
+	var commands []string
+	p.SetFilter(func() mailtest.LineFilter {
+		return mailtest.Lines{
+			Client: func(l []byte) ([]byte, []byte) {
+				f := bytes.Fields(l)
+				if len(f) < 2 { // the CRLF that ends a command after its literal
+					return l, nil
+				}
+				mu.Lock()
+				commands = append(commands, string(f[1]))
+				mu.Unlock()
+				// NOOP never reaches the server: the proxy answers it.
+				if bytes.EqualFold(f[1], []byte("NOOP")) {
+					return nil, fmt.Appendf(nil, "%s OK proxy says hello\r\n", f[0])
+				}
+				return l, nil
+			},
+			Server: func(l []byte) []byte {
+				return bytes.Replace(l, []byte("IMAP4rev1 "), []byte("IMAP4rev1 XPROXY "), 1)
+			},
+		}
+	})
+	c, err := imapclient.DialInsecure(p.Addr(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(m.User(), m.Password()).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Caps().Has("XPROXY") {
+		t.Errorf("capabilities %v: the server-side rewrite did not show", c.Caps())
+	}
+	if err := c.Noop().Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	body := &imap.FetchItemBodySection{Peek: true}
+	msgs, err := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1}}, &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{body}}).Collect()
+	if err != nil || len(msgs) != 1 || !bytes.Equal(msgs[0].FindBodySection(body), raw) {
+		t.Fatalf("fetch through the filter: %d messages, %v", len(msgs), err)
+	}
+	// An APPEND's literal goes through the client side untouched.
+	app := c.Append("INBOX", int64(len(raw)), nil)
+	app.Write(raw)
+	app.Close()
+	if _, err := app.Wait(); err != nil {
+		t.Fatalf("append through the filter: %v", err)
+	}
+	if got := m.Messages(t, "INBOX"); len(got) != 2 || !bytes.Equal(got[1].Raw, raw) {
+		t.Errorf("after the APPEND the server holds %d messages", len(got))
+	}
+	mu.Lock()
+	got := strings.Join(commands, " ")
+	mu.Unlock()
+	if got != "LOGIN NOOP SELECT UID APPEND" {
+		t.Errorf("commands seen: %s", got)
+	}
 }

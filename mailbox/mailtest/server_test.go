@@ -165,3 +165,27 @@ func uidsOf(ms []mailtest.Message) string {
 	}
 	return b.String()
 }
+
+func TestMemServerSentName(t *testing.T) {
+	m := mailtest.StartMemServer(t, mailtest.MemServerOptions{SentName: "已发送", RequireIDBeforeSelect: true})
+	// Helpers reach the server itself, not the ID-demanding proxy.
+	uid := m.AppendAt(t, m.SentName(), testMail()[0], time.Time{}, imap.FlagSeen)
+	c := m.Client(t)
+	list, err := c.List("", "*", nil).Collect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range list {
+		names = append(names, l.Mailbox)
+	}
+	if strings.Join(names, ",") != "INBOX,已发送" {
+		t.Errorf("mailboxes %v, want INBOX and 已发送", names)
+	}
+	if got := m.Messages(t, "已发送"); len(got) != 1 || got[0].UID != uid || !got[0].HasFlag(imap.FlagSeen) {
+		t.Errorf("已发送 holds %+v", got)
+	}
+	if m.Proxy() == nil || m.Addr() != m.Proxy().Addr() {
+		t.Errorf("Addr %s is not the proxy's", m.Addr())
+	}
+}

@@ -132,6 +132,7 @@ func StartSMTP(t testing.TB, opts SMTPOptions) *SMTPServer {
 	t.Cleanup(func() {
 		logger.stop()
 		srv.Close()
+		ln.Close() // go-smtp keeps serving a listener registered after Close
 		<-done
 	})
 	return s
