@@ -68,6 +68,7 @@ type Desk struct {
 
 	pages   []*page
 	current int
+	views   []view // detail views over the current screen; main goroutine only
 	nav     *widget.List
 	stack   *fyne.Container
 
@@ -167,6 +168,7 @@ func (d *Desk) show(id widget.ListItemID) {
 	if id < 0 || id >= len(d.pages) {
 		return
 	}
+	d.popAll()
 	p := d.pages[id]
 	d.current = id
 	if p.content == nil {
