@@ -37,7 +37,11 @@ func (s *Syncer) syncFolder(ctx context.Context, c *imapclient.Client, name stri
 	// A new UIDVALIDITY (or none at all) means the UIDs we hold say
 	// nothing: find our messages again by Message-ID and size.
 	if sel.UIDValidity == 0 || (known && state.UIDValidity != sel.UIDValidity) {
-		log.WithField("was", state.UIDValidity).Warn("UIDVALIDITY changed; re-matching messages")
+		if sel.UIDValidity == 0 {
+			log.Debug("the server gives no UIDVALIDITY; re-matching messages")
+		} else {
+			log.WithField("was", state.UIDValidity).Warn("UIDVALIDITY changed; re-matching messages")
+		}
 		st, err := s.rematch(ctx, c, name, sel, &state)
 		stats.add(st)
 		if err != nil {
