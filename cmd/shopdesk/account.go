@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/mail"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -85,6 +86,13 @@ func (e *env) accountAdd(args []string) error {
 	security := fs.String("security", string(storage.SecurityTLS), "tls (implicit TLS), starttls, or none (servers on this machine only)")
 	fs.StringVar(&a.DisplayName, "display-name", "", "the name customers see")
 	fs.StringVar(&a.Signature, "signature", "", "text added below replies")
+	fs.Func("folder", "a further folder to sync besides INBOX and Sent (repeat for more)", func(v string) error {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(a.Folders, v) {
+			a.Folders = append(a.Folders, v)
+		}
+		return nil
+	})
+	fs.StringVar(&a.SentFolder, "sent-folder", "", "the Sent folder's name, when the server does not mark it")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	replace := fs.Bool("replace", false, "replace the account of the same name (keeps its stored password unless a new one is given)")
 	check := fs.Bool("check", false, "log in to IMAP and SMTP first; save only if both work")
@@ -260,7 +268,13 @@ func (e *env) saveAccount(a *storage.Account, replace bool, given map[string]boo
 			return fmt.Errorf("an account named %q already exists (add --replace to change it)", a.Name)
 		default:
 			replaced = true
-			a.Created, a.Folders, a.SentFolder = prev.Created, prev.Folders, prev.SentFolder
+			a.Created = prev.Created
+			if !given["folder"] {
+				a.Folders = prev.Folders
+			}
+			if !given["sent-folder"] {
+				a.SentFolder = prev.SentFolder
+			}
 			if !given["display-name"] && a.DisplayName == "" {
 				a.DisplayName = prev.DisplayName
 			}
