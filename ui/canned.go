@@ -79,13 +79,6 @@ func (s *cannedScreen) load() {
 	s.d.do(func() {
 		s.rows = rows
 		s.list.Refresh()
-		switch {
-		case err != nil:
-			s.panel.showError()
-		case len(rows) == 0:
-			s.panel.showEmpty()
-		default:
-			s.panel.showMain()
-		}
+		s.panel.show(len(rows), err)
 	})
 }

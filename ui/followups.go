@@ -95,14 +95,7 @@ func (s *followUpsScreen) load() {
 		s.rows = rows
 		s.list.Refresh()
 		s.footer.setShown(len(rows), total)
-		switch {
-		case err != nil:
-			s.panel.showError()
-		case len(rows) == 0:
-			s.panel.showEmpty()
-		default:
-			s.panel.showMain()
-		}
+		s.panel.show(len(rows), err)
 	})
 }
 

@@ -79,13 +79,6 @@ func (s *ordersScreen) load() {
 		s.pager.loaded(len(rows), total)
 		s.table.Refresh()
 		s.footer.setShown(len(rows), total)
-		switch {
-		case err != nil:
-			s.panel.showError()
-		case len(rows) == 0:
-			s.panel.showEmpty()
-		default:
-			s.panel.showMain()
-		}
+		s.panel.show(len(rows), err)
 	})
 }

@@ -77,3 +77,16 @@ func (p *panel) noticeShown() bool {
 func (p *panel) mainShown() bool {
 	return len(p.content.Objects) == 1 && p.content.Objects[0] == p.main
 }
+
+// show picks what the panel shows after a load: the error notice, the
+// empty state, or the screen's content.
+func (p *panel) show(n int, err error) {
+	switch {
+	case err != nil:
+		p.showError()
+	case n == 0:
+		p.showEmpty()
+	default:
+		p.showMain()
+	}
+}
