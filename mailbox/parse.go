@@ -144,6 +144,9 @@ type parser struct {
 	parts       int
 	textBudget  int
 	attachments []storage.Attachment
+	// capture, when set, collects one attachment's decoded bytes
+	// (AttachmentData); Parse leaves it nil.
+	capture *attachmentCapture
 }
 
 // note records a problem once; past maxProblems only the count matters.

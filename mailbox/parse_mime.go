@@ -352,6 +352,9 @@ func (p *parser) attachment(typ string, params, dparams []param, cte transferEnc
 	default:
 		size = int64(len(body))
 	}
+	if c := p.capture; c != nil && c.index == len(p.attachments) {
+		c.take(name, typ, p.transferDecode(cte, body, -1))
+	}
 	p.attachments = append(p.attachments, storage.Attachment{Name: name, Type: typ, Size: size})
 }
 
