@@ -31,6 +31,7 @@ func (s *Syncer) syncFolder(ctx context.Context, c *imapclient.Client, name stri
 		return stats, err
 	}
 	known := state.UIDValidity != 0
+	s.reportFolder(name, !known)
 	state.Role = role
 	log := s.o.Log.WithFields(logrus.Fields{"folder": name, "uidvalidity": sel.UIDValidity, "messages": sel.NumMessages})
 
@@ -154,9 +155,11 @@ func (s *Syncer) fetch(ctx context.Context, c *imapclient.Client, state *storage
 }
 
 func (s *Syncer) progress(folder string, n int, bytes int64, total int, start time.Time, done bool) {
+	p := Progress{Folder: folder, Messages: n, Bytes: bytes, Total: total, Elapsed: time.Since(start), Done: done}
 	if s.o.Progress != nil {
-		s.o.Progress(Progress{Folder: folder, Messages: n, Bytes: bytes, Total: total, Elapsed: time.Since(start), Done: done})
+		s.o.Progress(p)
 	}
+	s.reportProgress(p)
 }
 
 // fullFetch is what sync downloads of a message: no ENVELOPE or

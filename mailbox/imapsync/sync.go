@@ -29,6 +29,8 @@ type Options struct {
 	Batch int
 	// Progress, when set, hears how a folder's download goes.
 	Progress func(Progress)
+	// Status, when set, hears what Run is doing, for a status bar.
+	Status func(Status)
 	// History is how far back a first sync lets inbound mail open
 	// conversations (default 14 days); older mail arrives closed.
 	History time.Duration
@@ -69,8 +71,9 @@ func (s *Stats) add(o Stats) {
 
 // Syncer syncs one account.
 type Syncer struct {
-	st *storage.Store
-	o  Options
+	st     *storage.Store
+	o      Options
+	status statusState // the last Status reported
 }
 
 // New makes a Syncer for the account.
@@ -207,6 +210,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		s.o.Log.WithError(err).WithField("retry_in", backoff).Warn("sync connection lost")
+		s.reportError(err, backoff)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -241,6 +245,7 @@ func (s *Syncer) session(ctx context.Context) error {
 			}
 		},
 	}
+	s.reportConnecting()
 	c, err := s.dial(ctx, h)
 	if err != nil {
 		return err
@@ -257,6 +262,7 @@ func (s *Syncer) session(ctx context.Context) error {
 		}
 		healthy = true
 		s.o.Log.WithFields(logrus.Fields{"new": st.New, "flags": st.Flags, "gone": st.Gone}).Info("synced")
+		s.reportIdle()
 		if err := s.wait(ctx, c, wake); err != nil {
 			return fmt.Errorf("%w: %v", errSessionWasHealthy, err)
 		}
