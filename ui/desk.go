@@ -79,11 +79,25 @@ type Desk struct {
 	canned    *cannedScreen
 	insights  *insightsScreen
 	settings  *settingsScreen
+	composers map[composerKey]*composer // open composer windows; main goroutine only
+
+	// actions opens conversations and the composer: the desk itself, or
+	// a recorder in tests.
+	actions deskActions
+	tips    *tipLayer
+	status  *statusBar
+	notes   *notifier
 
 	counts      *throttle
 	unsubscribe func()
 	stopTicker  chan struct{}
 	closeOnce   sync.Once
+}
+
+// deskActions are the desk's ways into a conversation and the composer.
+type deskActions interface {
+	openConversation(id uint64)
+	compose(req composeRequest)
 }
 
 // NewDesk builds the desk into the window, restores its size and last
@@ -118,8 +132,14 @@ func newDesk(a fyne.App, w fyne.Window, st Store, log logrus.FieldLogger, do fun
 		p.count = -1
 	}
 	d.counts = newThrottle(reloadEvery, d.loadCounts)
+	d.actions = d
+	d.tips = newTipLayer(d)
+	d.status = newStatusBar(d)
+	// Off the main goroutine: the D-Bus call behind it can block.
+	d.notes = newNotifier(d, func(n *fyne.Notification) { go a.SendNotification(n) })
 
 	w.SetContent(d.build())
+	d.setupKeys()
 	prefs := a.Preferences()
 	w.Resize(fyne.NewSize(
 		float32(prefs.FloatWithFallback(prefWidth, 1100)),
@@ -129,6 +149,7 @@ func newDesk(a fyne.App, w fyne.Window, st Store, log logrus.FieldLogger, do fun
 	d.unsubscribe = st.Subscribe(d.changed)
 	d.counts.Trigger()
 	go d.tick()
+	go d.notes.start()
 
 	start := slices.IndexFunc(d.pages, func(p *page) bool { return p.id == prefs.String(prefScreen) })
 	d.nav.Select(max(start, 0))
@@ -160,7 +181,10 @@ func (d *Desk) build() fyne.CanvasObject {
 	brand := widget.NewLabelWithStyle("Shopdesk", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	side := container.NewBorder(brand, nil, nil, nil, d.nav)
 	d.stack = container.NewStack()
-	return container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, d.stack)
+	main := container.NewBorder(nil, d.status.content, container.NewHBox(side, widget.NewSeparator()), nil, d.stack)
+	d.status.frame = main
+	// Tips float over everything; they take no clicks.
+	return container.NewStack(main, d.tips.layer)
 }
 
 // show switches to the page, building it the first time.
@@ -169,6 +193,7 @@ func (d *Desk) show(id widget.ListItemID) {
 		return
 	}
 	d.popAll()
+	d.tips.hideAll()
 	p := d.pages[id]
 	d.current = id
 	if p.content == nil {
@@ -185,6 +210,7 @@ func (d *Desk) show(id widget.ListItemID) {
 // block, so it only triggers throttled reloads.
 func (d *Desk) changed(events []storage.Event) {
 	d.counts.Trigger()
+	d.notes.heard(events)
 	for _, p := range d.pages {
 		if !p.built.Load() {
 			continue
@@ -257,6 +283,9 @@ func (d *Desk) Close() {
 		d.unsubscribe()
 		close(d.stopTicker)
 		d.counts.Stop()
+		d.notes.stop()
+		d.status.stop()
+		d.inbox.stop()
 		for _, p := range d.pages {
 			p.reload.Stop()
 		}

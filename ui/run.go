@@ -30,8 +30,19 @@ func LoadTranslations() error {
 	return nil
 }
 
+// Options are what the desk takes besides the store.
+type Options struct {
+	// Sync feeds the status bar with each account's sync status; nil
+	// shows no bar.
+	Sync *SyncBoard
+	// Shown and InboxShown, when set, are called on the main goroutine
+	// once the window is up and once the inbox's first rows (or its empty
+	// state) are drawn: deskbench measures start-up with them.
+	Shown, InboxShown func()
+}
+
 // Run opens the main window on the store and blocks until the app quits.
-func Run(st *storage.Store, log logrus.FieldLogger) error {
+func Run(st *storage.Store, log logrus.FieldLogger, o Options) error {
 	if err := LoadTranslations(); err != nil {
 		return err
 	}
@@ -41,12 +52,20 @@ func Run(st *storage.Store, log logrus.FieldLogger) error {
 	w.SetMaster()
 	d := NewDesk(a, w, st, log)
 	defer d.Close()
-	// No system tray yet: the desk needs none until notifications come.
-	// When it does, set it only with a session D-Bus: without one the
-	// tray panics on quit (fyne#6403).
+	if o.Sync != nil {
+		d.status.follow(o.Sync)
+	}
+	d.inbox.shown = o.InboxShown
+	// No system tray: notifications need none. If one comes, set it only
+	// with a session D-Bus: without one the tray panics on quit (fyne#6403).
 	log.WithField("language", lang.SystemLocale().LanguageString()).Info("Opening the desk")
-	// The smoke test and support logs rely on this line.
-	a.Lifecycle().SetOnStarted(func() { log.Info("window shown") })
+	a.Lifecycle().SetOnStarted(func() {
+		// The smoke test and support logs rely on this line.
+		log.Info("window shown")
+		if o.Shown != nil {
+			o.Shown()
+		}
+	})
 	w.ShowAndRun()
 	return nil
 }

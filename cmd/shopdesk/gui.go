@@ -39,18 +39,20 @@ func (e *env) desk(passwords secrets.Getter) error {
 	if err := seedCannedReplies(st, e.log); err != nil {
 		return err
 	}
-	stop, err := e.startMail(st, passwords)
+	board := ui.NewSyncBoard()
+	stop, err := e.startMail(st, passwords, board.Report)
 	if err != nil {
 		return err
 	}
 	defer stop()
 	e.log.WithField("data_dir", e.dataDir).Info("desk starting")
-	return ui.Run(st, e.log)
+	return ui.Run(st, e.log, ui.Options{Sync: board})
 }
 
 // startMail runs a sync worker for each account whose password is at
-// hand, and the outbox sender, until the returned stop is called.
-func (e *env) startMail(st *storage.Store, passwords secrets.Getter) (stop func(), err error) {
+// hand, and the outbox sender, until the returned stop is called. Each
+// worker tells status what it is doing.
+func (e *env) startMail(st *storage.Store, passwords secrets.Getter, status func(imapsync.Status)) (stop func(), err error) {
 	var accounts []storage.Account
 	if err := st.View(func(tx *storage.Tx) error {
 		accounts, err = tx.Accounts()
@@ -79,12 +81,13 @@ func (e *env) startMail(st *storage.Store, passwords secrets.Getter) (stop func(
 		if err != nil {
 			// The desk will ask for it; until then this account stays offline.
 			log.WithError(err).Warn("no password: mail for this account is not synced this run")
+			status(imapsync.Status{Account: a.Name, State: imapsync.StateError, Problem: imapsync.ProblemNoPassword, Err: err})
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := imapsync.New(st, imapsync.Options{Account: a, Password: password, Log: e.log}).Run(ctx)
+			err := imapsync.New(st, imapsync.Options{Account: a, Password: password, Log: e.log, Status: status}).Run(ctx)
 			if err != nil && !errors.Is(err, context.Canceled) {
 				log.WithError(err).Error("sync stopped")
 			}

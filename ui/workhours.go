@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopdesk/shopdesk/storage"
+)
+
+// workingDuration is how much of [from, to) falls in the shop's working
+// hours: response clocks do not run at night or on days off.
+//
+// Each working day d opens at d's Start in the shop's time zone and
+// closes at End; an End at or before Start closes the next day (a night
+// shift, or round the clock when they are equal). Hours that cannot be
+// read, or a week without a working day, count every hour: a clock that
+// never runs would hide a waiting customer.
+func workingDuration(from, to time.Time, h storage.WorkingHours) time.Duration {
+	return newWorkHours(h).duration(from, to)
+}
+
+// workHours are WorkingHours read once (the time zone loaded, the times
+// parsed), for clocks drawn many times a minute.
+type workHours struct {
+	always     bool // count every hour
+	start, end int  // minutes past midnight
+	days       [7]bool
+	loc        *time.Location
+}
+
+func newWorkHours(h storage.WorkingHours) workHours {
+	start, okStart := clockMinutes(h.Start)
+	end, okEnd := clockMinutes(h.End)
+	anyDay := false
+	for _, d := range h.Days {
+		anyDay = anyDay || d
+	}
+	return workHours{always: !okStart || !okEnd || !anyDay, start: start, end: end, days: h.Days, loc: shopLocation(h.TimeZone)}
+}
+
+func (w workHours) duration(from, to time.Time) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	if w.always {
+		return to.Sub(from)
+	}
+	// A window opening the day before from may still be open at from.
+	day := midnight(from.In(w.loc).AddDate(0, 0, -1), w.loc)
+	var total time.Duration
+	for !day.After(to) {
+		if w.days[day.Weekday()] {
+			open := at(day, w.start, w.loc)
+			closeDay := day
+			if w.end <= w.start {
+				closeDay = day.AddDate(0, 0, 1)
+			}
+			shut := at(closeDay, w.end, w.loc)
+			if s, e := later(open, from), earlier(shut, to); e.After(s) {
+				total += e.Sub(s)
+			}
+		}
+		day = midnight(day.AddDate(0, 0, 1), w.loc)
+	}
+	return total
+}
+
+func midnight(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// at is the time minutes past midnight on day, in loc (daylight-saving
+// shifts move the wall clock, not the count of minutes).
+func at(day time.Time, minutes int, loc *time.Location) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d, minutes/60, minutes%60, 0, 0, loc)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// clockMinutes reads "HH:MM" (24-hour) as minutes past midnight.
+func clockMinutes(s string) (int, bool) {
+	hh, mm, ok := strings.Cut(strings.TrimSpace(s), ":")
+	if !ok {
+		return 0, false
+	}
+	h, err1 := strconv.Atoi(hh)
+	m, err2 := strconv.Atoi(mm)
+	if err1 != nil || err2 != nil || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) {
+		return 0, false
+	}
+	return h*60 + m, true
+}
+
+// shopLocation is the shop's time zone; an empty, "Local" or unknown name
+// is this computer's.
+func shopLocation(name string) *time.Location {
+	if name == "" || name == "Local" {
+		return time.Local
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.Local
+	}
+	return loc
+}
