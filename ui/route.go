@@ -17,6 +17,8 @@ type view struct {
 // push shows content over the current screen. Main goroutine only.
 func (d *Desk) push(content fyne.CanvasObject, onClose func()) {
 	d.views = append(d.views, view{content: content, onClose: onClose})
+	// A hidden entry keeping the focus would swallow Esc and the view's keys.
+	d.win.Canvas().Unfocus()
 	d.stack.Objects = []fyne.CanvasObject{content}
 	d.stack.Refresh()
 }
@@ -32,6 +34,7 @@ func (d *Desk) pop() bool {
 	if top.onClose != nil {
 		top.onClose()
 	}
+	d.win.Canvas().Unfocus()
 	under := d.pages[d.current].content
 	if len(d.views) > 0 {
 		under = d.views[len(d.views)-1].content
