@@ -86,6 +86,9 @@ type Desk struct {
 	actions deskActions
 	tips    *tipLayer
 	status  *statusBar
+	// connect hands a password the seller typed to the mail workers; nil
+	// when nothing can use one (tests, deskbench).
+	connect func(account, password string) error
 	notes   *notifier
 
 	counts      *throttle

@@ -39,6 +39,9 @@ type Options struct {
 	// once the window is up and once the inbox's first rows (or its empty
 	// state) are drawn: deskbench measures start-up with them.
 	Shown, InboxShown func()
+	// Connect starts an account's mail with a password the seller typed
+	// because none was saved.
+	Connect func(account, password string) error
 }
 
 // Run opens the main window on the store and blocks until the app quits.
@@ -56,6 +59,7 @@ func Run(st *storage.Store, log logrus.FieldLogger, o Options) error {
 		d.status.follow(o.Sync)
 	}
 	d.inbox.shown = o.InboxShown
+	d.connect = o.Connect
 	// No system tray: notifications need none. If one comes, set it only
 	// with a session D-Bus: without one the tray panics on quit (fyne#6403).
 	log.WithField("language", lang.SystemLocale().LanguageString()).Info("Opening the desk")

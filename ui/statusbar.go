@@ -128,6 +128,9 @@ func (b *statusBar) show(all []imapsync.Status) {
 			l.Importance = widget.DangerImportance
 		}
 		objs = append(objs, l)
+		if s.Problem == imapsync.ProblemNoPassword && b.d.connect != nil {
+			objs = append(objs, widget.NewButton(lang.L("Enter password…"), func() { b.d.askPassword(s) }))
+		}
 		if s.State == imapsync.StateSyncing && s.First && s.Total > 0 {
 			p := widget.NewProgressBar()
 			p.Max, p.Value = float64(s.Total), float64(s.Done)

@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/shopdesk/shopdesk/mailbox/imapsync"
+	"github.com/shopdesk/shopdesk/mailbox/secrets"
 )
 
 func TestStatusText(t *testing.T) {
@@ -95,4 +99,47 @@ func TestStatusBarFollowsSync(t *testing.T) {
 	h.waitFor("the countdown", func() bool { return slices.Equal(bar.texts(), want) })
 	bar.stop()
 	h.settle()
+}
+
+// An account with no saved password offers to take one; what the seller
+// types goes to the mail workers.
+func TestStatusBarAsksForAMissingPassword(t *testing.T) {
+	h := newHarness(t, nil)
+	var got []string
+	h.desk.connect = func(account, password string) error {
+		got = append(got, account+":"+password)
+		return nil
+	}
+	board := NewSyncBoard()
+	h.desk.status.follow(board)
+	board.Report(imapsync.Status{Account: "shop", State: imapsync.StateError, Problem: imapsync.ProblemNoPassword, Err: secrets.ErrNoKeyring})
+	var button *widget.Button
+	h.waitFor("the password button", func() bool {
+		for _, o := range h.desk.status.box.Objects {
+			if b, ok := o.(*widget.Button); ok {
+				button = b
+			}
+		}
+		return button != nil
+	})
+	test.Tap(button)
+	var entry *widget.Entry
+	var submit *widget.Button
+	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+		if e, ok := o.(*widget.Entry); ok && e.Password {
+			entry = e
+		}
+		if b, ok := o.(*widget.Button); ok && b.Text == "Connect" {
+			submit = b
+		}
+	}
+	if entry == nil || submit == nil {
+		t.Fatal("no password entry or Connect button in the dialog")
+	}
+	test.Type(entry, "s3cret")
+	test.Tap(submit)
+	h.waitFor("the password handed over", func() bool { return len(got) == 1 })
+	if got[0] != "shop:s3cret" {
+		t.Errorf("connect got %v", got)
+	}
 }

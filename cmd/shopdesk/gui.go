@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,22 +41,37 @@ func (e *env) desk(passwords secrets.Getter) error {
 		return err
 	}
 	board := ui.NewSyncBoard()
-	stop, err := e.startMail(st, passwords, board.Report)
+	m, err := e.startMail(st, passwords, board.Report)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer m.stop()
 	e.log.WithField("data_dir", e.dataDir).Info("desk starting")
-	return ui.Run(st, e.log, ui.Options{Sync: board})
+	return ui.Run(st, e.log, ui.Options{Sync: board, Connect: m.connect})
 }
 
-// startMail runs a sync worker for each account whose password is at
-// hand, and the outbox sender, until the returned stop is called. Each
-// worker tells status what it is doing.
-func (e *env) startMail(st *storage.Store, passwords secrets.Getter, status func(imapsync.Status)) (stop func(), err error) {
-	var accounts []storage.Account
+// mailWorkers runs the desk's mail workers: one sync worker per account whose
+// password is at hand, and the outbox sender.
+type mailWorkers struct {
+	e        *env
+	st       *storage.Store
+	status   func(imapsync.Status)
+	typed    *secrets.Memory // passwords the seller typed this run
+	keyring  secrets.Store
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	running  map[string]bool
+	accounts []storage.Account
+}
+
+// startMail starts the workers; each tells status what it is doing.
+func (e *env) startMail(st *storage.Store, passwords secrets.Getter, status func(imapsync.Status)) (*mailWorkers, error) {
+	m := &mailWorkers{e: e, st: st, status: status, typed: &secrets.Memory{}, keyring: e.secrets(), running: map[string]bool{}}
 	if err := st.View(func(tx *storage.Tx) error {
-		accounts, err = tx.Accounts()
+		var err error
+		m.accounts, err = tx.Accounts()
 		return err
 	}); err != nil {
 		return nil, err
@@ -68,32 +84,79 @@ func (e *env) startMail(st *storage.Store, passwords secrets.Getter, status func
 	if requeued+uncertain > 0 {
 		e.log.WithFields(logrus.Fields{"requeued": requeued, "uncertain": uncertain}).Warn("the last run stopped mid-send")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	// A typed password wins over the saved ones for the rest of the run.
+	all := secrets.Getter(firstOf{m.typed, passwords})
+	m.wg.Add(1)
 	go func() {
-		defer wg.Done()
-		e.sendLoop(ctx, st, outbox.NewSender(st, passwords, e.log), accounts)
+		defer m.wg.Done()
+		e.sendLoop(m.ctx, st, outbox.NewSender(st, all, e.log), m.accounts)
 	}()
-	for _, a := range accounts {
-		log := e.log.WithField("account", a.Name)
+	for _, a := range m.accounts {
 		password, err := passwords.Get(a.Name)
 		if err != nil {
-			// The desk will ask for it; until then this account stays offline.
-			log.WithError(err).Warn("no password: mail for this account is not synced this run")
+			// The desk asks for it; until then this account stays offline.
+			e.log.WithError(err).WithField("account", a.Name).Warn("no password: mail for this account waits for one")
 			status(imapsync.Status{Account: a.Name, State: imapsync.StateError, Problem: imapsync.ProblemNoPassword, Err: err})
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := imapsync.New(st, imapsync.Options{Account: a, Password: password, Log: e.log, Status: status}).Run(ctx)
-			if err != nil && !errors.Is(err, context.Canceled) {
-				log.WithError(err).Error("sync stopped")
-			}
-		}()
+		m.sync(a, password)
 	}
-	return func() { cancel(); wg.Wait() }, nil
+	return m, nil
+}
+
+func (m *mailWorkers) sync(a storage.Account, password string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.running[a.Name] {
+		return
+	}
+	m.running[a.Name] = true
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		err := imapsync.New(m.st, imapsync.Options{Account: a, Password: password, Log: m.e.log, Status: m.status}).Run(m.ctx)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			m.e.log.WithError(err).WithField("account", a.Name).Error("sync stopped")
+		}
+	}()
+}
+
+// connect takes a password the seller typed: kept for this run, saved in
+// the keyring where there is one, and the account's sync starts.
+func (m *mailWorkers) connect(account, password string) error {
+	i := slices.IndexFunc(m.accounts, func(a storage.Account) bool { return a.Name == account })
+	if i < 0 {
+		return fmt.Errorf("no account named %q", account)
+	}
+	if err := m.typed.Set(account, password); err != nil {
+		return err
+	}
+	if err := m.keyring.Set(account, password); err != nil && !errors.Is(err, secrets.ErrNoKeyring) {
+		m.e.log.WithError(err).WithField("account", account).Warn("the keyring did not take the password; it lasts this run")
+	}
+	m.sync(m.accounts[i], password)
+	return nil
+}
+
+func (m *mailWorkers) stop() {
+	m.cancel()
+	m.wg.Wait()
+}
+
+// firstOf asks each Getter in turn.
+type firstOf []secrets.Getter
+
+func (f firstOf) Get(account string) (string, error) {
+	var errs []error
+	for _, g := range f {
+		p, err := g.Get(account)
+		if err == nil {
+			return p, nil
+		}
+		errs = append(errs, err)
+	}
+	return "", errors.Join(errs...)
 }
 
 // retryEvery is how often the outbox is looked at without a change in it:
