@@ -148,9 +148,7 @@ func (p *cannedPicker) load(gen int, convID uint64) {
 		p.c.log.WithError(err).Error("Load the canned replies for the picker")
 	}
 	ctx.now = p.c.d.now()
-	slices.SortStableFunc(replies, func(a, b storage.CannedReply) int {
-		return cmp.Or(cmp.Compare(b.UsageCount, a.UsageCount), b.LastUsed.Compare(a.LastUsed), cmp.Compare(a.Title, b.Title))
-	})
+	sortCanned(replies, ctx.customer.Language)
 	index := indexCanned(replies)
 	p.c.d.do(func() {
 		if gen != p.loads {
@@ -159,6 +157,30 @@ func (p *cannedPicker) load(gen int, convID uint64) {
 		p.all, p.ctx = index, ctx
 		p.refilter()
 	})
+}
+
+// sortCanned puts replies in the customer's language first (the same
+// base language next: zh-Hans for a zh-Hant customer), then the most used.
+func sortCanned(replies []storage.CannedReply, customerLang string) {
+	slices.SortStableFunc(replies, func(a, b storage.CannedReply) int {
+		return cmp.Or(cmp.Compare(languageRank(b.Language, customerLang), languageRank(a.Language, customerLang)),
+			cmp.Compare(b.UsageCount, a.UsageCount), b.LastUsed.Compare(a.LastUsed), cmp.Compare(a.Title, b.Title))
+	})
+}
+
+// languageRank says how well a reply's language fits the customer's: 2
+// the same, 1 the same base language, 0 otherwise or when unknown.
+func languageRank(reply, customer string) int {
+	base := func(l string) string { b, _, _ := strings.Cut(strings.ToLower(l), "-"); return b }
+	switch {
+	case customer == "":
+		return 0
+	case strings.EqualFold(reply, customer):
+		return 2
+	case base(reply) == base(customer):
+		return 1
+	}
+	return 0
 }
 
 // loadFillContext finds the customer and order a reply is about: the

@@ -269,3 +269,29 @@ func TestCannedPickerByClick(t *testing.T) {
 		t.Errorf("body after a second pick = %q", c.body.Text)
 	}
 }
+
+func TestCannedRepliesInTheCustomersLanguageFirst(t *testing.T) {
+	replies := func() []storage.CannedReply {
+		return []storage.CannedReply{
+			{Title: "Delivery delay", Language: "en", UsageCount: 9},
+			{Title: "物流延迟安抚", Language: "zh-Hans", UsageCount: 1},
+			{Title: "Greeting", Language: "en", UsageCount: 5},
+		}
+	}
+	cases := []struct {
+		customer string
+		first    string
+	}{
+		{"zh-Hans", "物流延迟安抚"},
+		{"zh-Hant", "物流延迟安抚"}, // no Traditional library: the Simplified one is nearest
+		{"en", "Delivery delay"},
+		{"", "Delivery delay"}, // unknown: most used first
+	}
+	for _, c := range cases {
+		rs := replies()
+		sortCanned(rs, c.customer)
+		if rs[0].Title != c.first {
+			t.Errorf("customer language %q: first %q, want %q", c.customer, rs[0].Title, c.first)
+		}
+	}
+}
