@@ -5,8 +5,6 @@ import (
 	"image/color"
 	"slices"
 	"strings"
-	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/shopdesk/shopdesk/assets"
+	"github.com/shopdesk/shopdesk/mailbox/canned"
 	"github.com/shopdesk/shopdesk/storage"
 )
 
@@ -31,7 +29,7 @@ type cannedPicker struct {
 
 	all    []cannedItem          // most used first
 	shown  []storage.CannedReply // those matching the search
-	ctx    fillContext
+	ctx    canned.Context
 	cursor int  // the row Enter picks
 	isOpen bool // shown and not closed by us (a tap outside hides it on its own)
 	slash  int  // rune offset of the "/" that opened the picker; -1 for none
@@ -48,6 +46,7 @@ func (p *cannedPicker) build() {
 	p.search.SetPlaceHolder(lang.L("Search canned replies"))
 	p.search.OnChanged = func(string) { p.refilter() }
 	p.search.onKey = p.key
+	p.search.takesTab = true
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
 		func() fyne.CanvasObject {
@@ -135,20 +134,20 @@ func (p *cannedPicker) position() fyne.Position {
 // load reads the replies and what fills their placeholders, off the main goroutine.
 func (p *cannedPicker) load(gen int, convID uint64) {
 	var replies []storage.CannedReply
-	var ctx fillContext
+	var ctx canned.Context
 	err := p.c.d.store.View(func(tx *storage.Tx) error {
 		var err error
 		if replies, err = tx.CannedReplies(); err != nil {
 			return err
 		}
-		ctx, err = loadFillContext(tx, convID)
+		ctx, err = canned.LoadContext(tx, convID, 0, "")
 		return err
 	})
 	if err != nil {
 		p.c.log.WithError(err).Error("Load the canned replies for the picker")
 	}
-	ctx.now = p.c.d.now()
-	sortCanned(replies, ctx.customer.Language)
+	ctx.Now = p.c.d.now()
+	sortCanned(replies, ctx.Customer.Language)
 	index := indexCanned(replies)
 	p.c.d.do(func() {
 		if gen != p.loads {
@@ -163,58 +162,9 @@ func (p *cannedPicker) load(gen int, convID uint64) {
 // base language next: zh-Hans for a zh-Hant customer), then the most used.
 func sortCanned(replies []storage.CannedReply, customerLang string) {
 	slices.SortStableFunc(replies, func(a, b storage.CannedReply) int {
-		return cmp.Or(cmp.Compare(languageRank(b.Language, customerLang), languageRank(a.Language, customerLang)),
+		return cmp.Or(cmp.Compare(canned.LanguageRank(b.Language, customerLang), canned.LanguageRank(a.Language, customerLang)),
 			cmp.Compare(b.UsageCount, a.UsageCount), b.LastUsed.Compare(a.LastUsed), cmp.Compare(a.Title, b.Title))
 	})
-}
-
-// languageRank says how well a reply's language fits the customer's: 2
-// the same, 1 the same base language, 0 otherwise or when unknown.
-func languageRank(reply, customer string) int {
-	base := func(l string) string { b, _, _ := strings.Cut(strings.ToLower(l), "-"); return b }
-	switch {
-	case customer == "":
-		return 0
-	case strings.EqualFold(reply, customer):
-		return 2
-	case base(reply) == base(customer):
-		return 1
-	}
-	return 0
-}
-
-// loadFillContext finds the customer and order a reply is about: the
-// conversation's linked order (the newest), else the customer's latest.
-func loadFillContext(tx *storage.Tx, convID uint64) (fillContext, error) {
-	var ctx fillContext
-	var err error
-	if ctx.settings, err = tx.Settings(); err != nil {
-		return ctx, err
-	}
-	if convID == 0 {
-		return ctx, nil
-	}
-	conv, err := tx.Conversation(convID)
-	if err != nil {
-		return ctx, err
-	}
-	ctx.customer, _ = tx.Customer(conv.CustomerID) // unknown: fallbacks apply
-	for _, id := range conv.OrderIDs {
-		o, err := tx.Order(id)
-		if err == nil && (ctx.order == nil || o.Placed.After(ctx.order.Placed)) {
-			ctx.order = &o
-		}
-	}
-	if ctx.order == nil && conv.CustomerID != 0 {
-		orders, err := tx.OrdersOf(conv.CustomerID)
-		if err != nil {
-			return ctx, err
-		}
-		if len(orders) > 0 {
-			ctx.order = &orders[0]
-		}
-	}
-	return ctx, nil
 }
 
 func (p *cannedPicker) refilter() {
@@ -250,6 +200,10 @@ func (p *cannedPicker) key(k *fyne.KeyEvent) bool {
 		}
 	case fyne.KeyEscape:
 		p.close()
+	case fyne.KeyTab:
+		// "/shortcut" then Tab: the reply goes straight in (and the
+		// picker closes). An unknown shortcut leaves it open to choose from.
+		p.c.expandShortcut(p.slash, p.search.Text)
 	default:
 		return false
 	}
@@ -276,7 +230,7 @@ func (p *cannedPicker) visible() bool { return p.popup != nil && p.isOpen && p.p
 func (p *cannedPicker) pick(r storage.CannedReply) {
 	text := ""
 	if len(r.Variants) > 0 {
-		text = fillPlaceholders(r.Variants[0].Body, p.ctx, r.Language)
+		text, _ = canned.Render(r.Variants[0].Body, p.ctx, r.Language)
 	}
 	slash := p.slash
 	p.close()
@@ -354,101 +308,4 @@ func filterCanned(items []cannedItem, query string) []storage.CannedReply {
 		}
 	}
 	return append(exact, rest...)
-}
-
-// fillContext is what a canned reply's placeholders are filled from.
-type fillContext struct {
-	customer storage.Customer
-	order    *storage.Order
-	settings storage.Settings
-	now      time.Time
-}
-
-// fillPlaceholders fills what is known, uses a placeholder's fallback
-// when the value is not, and leaves the rest as written, for the seller
-// to fill in (Send refuses while any is left).
-func fillPlaceholders(text string, ctx fillContext, language string) string {
-	list, err := assets.ParsePlaceholders(text)
-	if err != nil {
-		return text // malformed: inserted as written
-	}
-	var b strings.Builder
-	last := 0
-	for _, ph := range list {
-		b.WriteString(text[last:ph.Start])
-		v := ctx.value(ph, language)
-		if v == "" {
-			v = ph.Fallback
-		}
-		if v == "" {
-			v = ph.Raw(text)
-		}
-		b.WriteString(v)
-		last = ph.End
-	}
-	b.WriteString(text[last:])
-	return b.String()
-}
-
-func (ctx fillContext) value(ph assets.Placeholder, language string) string {
-	o := ctx.order
-	if o == nil {
-		o = &storage.Order{}
-	}
-	switch ph.Name {
-	case "customer.name":
-		return oneLine(ctx.customer.Name)
-	case "customer.first_name":
-		return firstName(ctx.customer.Name)
-	case "order.number":
-		return o.Number
-	case "order.tracking":
-		return o.Tracking
-	case "order.carrier":
-		return o.Carrier
-	case "order.status":
-		if o.Status == "" {
-			return ""
-		}
-		return orderStatusName(o.Status)
-	case "order.total":
-		if o.ID == 0 {
-			return ""
-		}
-		return formatMoney(o.Total, o.Currency)
-	case "shop.name":
-		return ctx.settings.ShopName
-	case "agent.name":
-		return ctx.settings.AgentName
-	case "today":
-		return cannedDate(ctx.now, ctx.settings, language)
-	case "date":
-		return cannedDate(ctx.now.AddDate(0, 0, ph.Days), ctx.settings, language)
-	}
-	return ""
-}
-
-// firstName is what "Hi {{customer.first_name}}" wants: the first word of
-// a Western name; a Chinese name is used whole (family name first, and
-// the given name alone would be too familiar).
-func firstName(name string) string {
-	name = oneLine(name)
-	if strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
-		return name
-	}
-	if f := strings.Fields(name); len(f) > 0 {
-		return f[0]
-	}
-	return ""
-}
-
-// cannedDate writes a date in the reply's language, in the shop's time zone.
-func cannedDate(t time.Time, set storage.Settings, language string) string {
-	if loc, err := time.LoadLocation(set.Hours.TimeZone); err == nil && set.Hours.TimeZone != "" {
-		t = t.In(loc)
-	}
-	if strings.HasPrefix(language, "zh") {
-		return t.Format("1月2日")
-	}
-	return t.Format("2 January")
 }

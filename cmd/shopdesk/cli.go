@@ -41,6 +41,8 @@ Commands:
   list KIND [--json]
                   print customers, conversations, messages, orders, calls or followups,
                   one JSON object a line with --json
+  replies list|export|import|render
+                  canned replies: list [--json], export FILE, import FILE [--dry-run], render SHORTCUT --customer EMAIL [--order N]
 `
 
 // env is what a command needs from the process: its streams and logger.
@@ -100,6 +102,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cmdErr = e.syncCmd(rest)
 	case "send-queue":
 		cmdErr = e.sendQueue(rest)
+	case "replies":
+		return e.replies(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
