@@ -291,7 +291,7 @@ func (c *composer) open(s composeStart) {
 	c.win.SetOnClosed(c.windowClosed)
 	c.win.SetOnDropped(c.dropped)
 	// The canvas has them when no entry has the focus; entries pass them on.
-	for _, sc := range []fyne.Shortcut{sendShortcut(fyne.KeyReturn), sendShortcut(fyne.KeyEnter), cannedShortcut()} {
+	for _, sc := range append([]fyne.Shortcut{sendShortcut(fyne.KeyReturn), sendShortcut(fyne.KeyEnter), cannedShortcut()}, pinnedShortcuts()...) {
 		c.win.Canvas().AddShortcut(sc, func(sc fyne.Shortcut) { c.shortcut(sc) })
 	}
 	c.win.Show()
@@ -322,6 +322,7 @@ func (c *composer) build() fyne.CanvasObject {
 	c.cc.Validator = validateAddressField
 	c.subject = newComposerEntry(false, c.shortcut)
 	c.body = newComposerEntry(true, c.shortcut)
+	c.body.onKey = c.bodyKey // "/shortcut" + Tab (composer_expand.go)
 	c.body.Wrapping = fyne.TextWrapWord
 	c.body.SetPlaceHolder(lang.L("Write your reply. Ctrl+K or \"/\" at the start of a line inserts a canned reply."))
 
@@ -377,7 +378,7 @@ func (c *composer) shortcut(s fyne.Shortcut) bool {
 			c.picker.open(-1)
 		}
 	default:
-		return false
+		return c.pinnedKey(cs.KeyName) // Ctrl+1..9 (composer_expand.go)
 	}
 	return true
 }

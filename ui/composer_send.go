@@ -48,6 +48,11 @@ func (c *composer) sendNow() {
 	if c.mode == storage.DraftReply || c.mode == storage.DraftReplyAll {
 		req.ReplyTo = c.replyTo // a forward is not an answer: no In-Reply-To, no \Answered
 	}
+	c.checkThenQueue(req) // warnings first (composer_checks.go)
+}
+
+// enqueue hands the checked reply to the outbox.
+func (c *composer) enqueue(req outbox.QueueRequest) {
 	c.setBusy(true)
 	c.status.showQueueing()
 	paths := slices.Clone(c.attach.paths)

@@ -19,6 +19,7 @@ type composerEntry struct {
 	widget.Entry
 	onShortcut func(fyne.Shortcut) bool // reports whether it handled the shortcut
 	onKey      func(*fyne.KeyEvent) bool
+	takesTab   bool // a single-line entry that handles Tab itself
 }
 
 func newComposerEntry(multiLine bool, onShortcut func(fyne.Shortcut) bool) *composerEntry {
@@ -28,6 +29,10 @@ func newComposerEntry(multiLine bool, onShortcut func(fyne.Shortcut) bool) *comp
 	e.ExtendBaseWidget(e)
 	return e
 }
+
+// AcceptsTab lets the body, and the picker's search field (which expands
+// "/shortcut" on Tab), take Tab instead of moving the focus.
+func (e *composerEntry) AcceptsTab() bool { return e.MultiLine || e.takesTab }
 
 func (e *composerEntry) TypedShortcut(s fyne.Shortcut) {
 	if e.onShortcut != nil && e.onShortcut(s) {
