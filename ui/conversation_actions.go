@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/shopdesk/shopdesk/mailbox/canned"
 	"github.com/shopdesk/shopdesk/storage"
 )
 
@@ -701,10 +702,7 @@ func parseMoney(s, currency string) (storage.Money, error) {
 	s = strings.TrimLeft(s, "¥￥$€£ ")
 	s = strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(s), currency))
 	s = strings.ReplaceAll(s, ",", "")
-	digits, ok := minorDigits[currency]
-	if !ok {
-		digits = 2
-	}
+	digits := canned.MinorDigits(currency)
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	if whole == "" || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" ||
 		len(frac) > digits || (hasFrac && digits == 0) || len(whole) > 13 {

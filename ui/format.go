@@ -1,73 +1,20 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/shopdesk/shopdesk/mailbox/canned"
 	"github.com/shopdesk/shopdesk/storage"
 )
 
-// currencySymbols are the prefixes sellers recognise at a glance; other
-// currencies show their ISO code.
-var currencySymbols = map[string]string{
-	"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$",
-	"TWD": "NT$", "AUD": "A$", "CAD": "CA$", "SGD": "S$", "KRW": "₩", "INR": "₹",
-}
-
-// minorDigits is the number of minor-unit digits for currencies that do not
-// use two (ISO 4217).
-var minorDigits = map[string]int{
-	"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XAF": 0, "XOF": 0,
-	"BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "IQD": 3, "LYD": 3,
-}
-
 // formatMoney renders an amount in minor units with its currency, e.g.
-// 12850 CNY as "¥128.50" and 1999 SEK as "SEK 19.99".
-func formatMoney(m storage.Money, currency string) string {
-	currency = strings.ToUpper(strings.TrimSpace(currency))
-	digits, ok := minorDigits[currency]
-	if !ok {
-		digits = 2
-	}
-	neg := m < 0
-	u := uint64(m)
-	if neg {
-		u = uint64(-m)
-	}
-	var div uint64 = 1
-	for range digits {
-		div *= 10
-	}
-	s := groupThousands(strconv.FormatUint(u/div, 10))
-	if digits > 0 {
-		frac := strconv.FormatUint(u%div, 10)
-		s += "." + strings.Repeat("0", digits-len(frac)) + frac
-	}
-	switch sym, known := currencySymbols[currency]; {
-	case known:
-		s = sym + s
-	case currency != "":
-		s = currency + " " + s
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+// 12850 CNY as "¥128.50"; canned replies use the same words.
+func formatMoney(m storage.Money, currency string) string { return canned.FormatMoney(m, currency) }
 
-func groupThousands(digits string) string {
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func groupThousands(digits string) string { return canned.GroupThousands(digits) }
 
 // formatDuration gives a short, translated span such as "2 h 5 min":
 // sellers care about minutes for a fresh message and days for an old one.

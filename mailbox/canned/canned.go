@@ -218,6 +218,15 @@ var minorDigits = map[string]int{
 
 // FormatMoney renders an amount in minor units with its currency, e.g.
 // 12850 CNY as "¥128.50" and 1999 SEK as "SEK 19.99".
+// MinorDigits is how many minor-unit digits the currency has (2 unless
+// ISO 4217 says otherwise: JPY 0, KWD 3 ...).
+func MinorDigits(currency string) int {
+	if d, ok := minorDigits[strings.ToUpper(strings.TrimSpace(currency))]; ok {
+		return d
+	}
+	return 2
+}
+
 func FormatMoney(m storage.Money, currency string) string {
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	digits, ok := minorDigits[currency]
@@ -232,7 +241,7 @@ func FormatMoney(m storage.Money, currency string) string {
 	for range digits {
 		div *= 10
 	}
-	s := groupThousands(strconv.FormatUint(u/div, 10))
+	s := GroupThousands(strconv.FormatUint(u/div, 10))
 	if digits > 0 {
 		frac := strconv.FormatUint(u%div, 10)
 		s += "." + strings.Repeat("0", digits-len(frac)) + frac
@@ -249,7 +258,8 @@ func FormatMoney(m storage.Money, currency string) string {
 	return s
 }
 
-func groupThousands(digits string) string {
+// GroupThousands puts commas between groups of three digits.
+func GroupThousands(digits string) string {
 	var b strings.Builder
 	for i, r := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {
