@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"strconv"
+
 	"fmt"
+	"github.com/shopdesk/shopdesk/assets"
 	"strings"
 	"testing"
 	"time"
@@ -242,6 +245,33 @@ func TestCannedRepliesInTheCustomersLanguageFirst(t *testing.T) {
 		sortCanned(rs, c.customer)
 		if rs[0].Title != c.first {
 			t.Errorf("customer language %q: first %q, want %q", c.customer, rs[0].Title, c.first)
+		}
+	}
+}
+
+// BenchmarkPickerSearch2000 is one keystroke in the picker over a library
+// of 2,000 replies (the default library repeated): the budget is
+// 5 ms. Run: go test ./ui -run XXX -bench PickerSearch2000
+func BenchmarkPickerSearch2000(b *testing.B) {
+	defaults, err := assets.LoadCannedReplies()
+	if err != nil {
+		b.Fatal(err)
+	}
+	replies := make([]storage.CannedReply, 0, 2000)
+	for i := 0; len(replies) < 2000; i++ {
+		d := defaults[i%len(defaults)]
+		r := storage.CannedReply{ID: uint64(i + 1), Category: d.Category, Title: d.Title, Shortcut: d.Shortcut + strconv.Itoa(i), Language: d.Language}
+		for _, v := range d.Variants {
+			r.Variants = append(r.Variants, storage.CannedVariant{Body: v})
+		}
+		replies = append(replies, r)
+	}
+	items := indexCanned(replies)
+	queries := []string{"d", "de", "del", "dela", "delay", "物", "物流", "物流延迟", "refund 3 days", "退款"}
+	b.ResetTimer()
+	for i := range b.N {
+		if got := filterCanned(items, queries[i%len(queries)]); len(got) == 0 {
+			b.Fatalf("%q found nothing", queries[i%len(queries)])
 		}
 	}
 }
