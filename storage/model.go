@@ -308,6 +308,11 @@ type CannedReply struct {
 	Attachments []string        `json:"attachments,omitempty"`
 	UsageCount  int             `json:"usage_count"`
 	LastUsed    time.Time       `json:"last_used,omitzero"`
+	// Position orders replies within their category on the management
+	// screen (the seller's order; 0 sorts by title).
+	Position int `json:"position,omitempty"`
+	// Pinned replies are the ones Ctrl+1..9 insert, in Position order.
+	Pinned bool `json:"pinned,omitempty"`
 }
 
 // WorkingHours are the shop's opening hours in its time zone; response
