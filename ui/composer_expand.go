@@ -15,11 +15,11 @@ import (
 // Expansion without the picker: "/shortcut" then Tab at the start of a
 // line, and Ctrl+1..Ctrl+9 for the nine pinned replies.
 //
-// Pinned replies: storage has no pin flag yet, so the pinned nine are the
-// nine most used (UsageCount, then the latest used) in the customer's
+// Pinned replies: the ones the seller pinned on the management screen, in
+// their Position order (then category and title). When none is pinned,
+// the nine most used (UsageCount, then the latest used) in the customer's
 // language (the same base language counts; every language when the
-// customer's is unknown). They move as the seller's habits change; a pin
-// flag in the management screen would replace pinnedReplies' choice.
+// customer's is unknown) stand in; they move as the seller's habits change.
 //
 // Both read the library from the store on the main goroutine, once per
 // key press: the key must be answered at once (a Tab that expands nothing
@@ -49,6 +49,17 @@ func slashWord(text string, cursor int) (int, string) {
 // pinnedReplies are the replies Ctrl+1..Ctrl+9 insert, in order (see above).
 func pinnedReplies(replies []storage.CannedReply, customerLang string) []storage.CannedReply {
 	var out []storage.CannedReply
+	for _, r := range replies {
+		if r.Pinned && len(r.Variants) > 0 {
+			out = append(out, r)
+		}
+	}
+	if len(out) > 0 {
+		slices.SortStableFunc(out, func(a, b storage.CannedReply) int {
+			return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Title, b.Title))
+		})
+		return out[:min(len(out), maxPinned)]
+	}
 	for _, r := range replies {
 		if len(r.Variants) > 0 && (customerLang == "" || canned.LanguageRank(r.Language, customerLang) > 0) {
 			out = append(out, r)

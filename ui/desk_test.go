@@ -165,8 +165,12 @@ func TestScreensShowData(t *testing.T) {
 
 	h.showPage("canned")
 	cn := h.desk.canned
-	h.waitFor("a canned reply", func() bool { return len(cn.rows) == 1 })
-	if got, want := rowTexts(cn.list, 0), []string{"Logistics delay", "/delay", "after-sale › logistics", "Hi {name}, sorry for the wait."}; fmt.Sprint(got) != fmt.Sprint(want) {
+	h.waitFor("a canned reply", func() bool { return len(cn.all) == 1 })
+	// The reply under its category's two headings.
+	if top, sub := rowTexts(cn.list, 0), rowTexts(cn.list, 1); top[len(top)-1] != "after-sale" || sub[len(sub)-1] != "  logistics" {
+		t.Errorf("canned headings = %q, %q", top, sub)
+	}
+	if got, want := rowTexts(cn.list, 2)[:3], []string{"Logistics delay", "/delay", "Hi {name}, sorry for the wait."}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("canned row = %q, want %q", got, want)
 	}
 
