@@ -68,13 +68,13 @@ type composer struct {
 	from     *widget.Label
 	attach   *attachList
 	saved    *widget.Label
-	send     *composerButton
+	send     *tipButton
 	discard  *widget.Button
-	canned   *composerButton
+	canned   *tipButton
 	addFile  *widget.Button
 	closeBtn *widget.Button
 	status   *sendStatus
-	tips     *composerTips
+	tips     *tipLayer
 	picker   *cannedPicker
 
 	lastBody   string      // the body before the latest change, to spot a typed "/"
@@ -254,7 +254,7 @@ func (c *composer) open(s composeStart) {
 	c.log = c.log.WithFields(logrus.Fields{"conversation": c.convID, "account": c.account.Name})
 
 	c.win = c.d.app.NewWindow(c.title(dr.Subject))
-	c.tips = newComposerTips(c.d.do)
+	c.tips = newTipLayer(c.d.do)
 	content := c.build()
 	c.win.SetContent(c.tips.wrap(content))
 	c.win.Resize(fyne.NewSize(760, 640))
@@ -334,9 +334,9 @@ func (c *composer) build() fyne.CanvasObject {
 
 	c.attach = newAttachList()
 	c.addFile = widget.NewButtonWithIcon(lang.L("Attach file"), theme.ContentAddIcon(), c.chooseFile)
-	c.canned = newComposerButton(lang.L("Canned reply"), theme.ContentPasteIcon(), lang.L("Ctrl+K, or \"/\" at the start of a line"), c.tips, func() { c.picker.open(-1) })
+	c.canned = newTipButton(lang.L("Canned reply"), theme.ContentPasteIcon(), lang.L("Ctrl+K, or \"/\" at the start of a line"), c.tips, func() { c.picker.open(-1) })
 	c.discard = widget.NewButtonWithIcon(lang.L("Discard draft"), theme.DeleteIcon(), c.confirmDiscard)
-	c.send = newComposerButton(lang.L("Send"), theme.MailSendIcon(), lang.L("Ctrl+Enter"), c.tips, c.sendNow)
+	c.send = newTipButton(lang.L("Send"), theme.MailSendIcon(), lang.L("Ctrl+Enter"), c.tips, c.sendNow)
 	c.send.Importance = widget.HighImportance
 	c.closeBtn = widget.NewButton(lang.L("Close"), func() { c.win.Close() })
 	c.closeBtn.Hide()
@@ -418,7 +418,7 @@ func (c *composer) windowClosed() {
 		delete(c.d.composers, c.key)
 	}
 	c.picker.close()
-	c.tips.leave(c.tips.owner)
+	c.tips.hideAll()
 	c.saveDraft()
 	c.unsub()
 	c.statusLoad.Stop()

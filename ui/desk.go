@@ -136,7 +136,7 @@ func newDesk(a fyne.App, w fyne.Window, st Store, log logrus.FieldLogger, do fun
 	}
 	d.counts = newThrottle(reloadEvery, d.loadCounts)
 	d.actions = d
-	d.tips = newTipLayer(d)
+	d.tips = newTipLayer(d.do)
 	d.status = newStatusBar(d)
 	// Off the main goroutine: the D-Bus call behind it can block.
 	d.notes = newNotifier(d, func(n *fyne.Notification) { go a.SendNotification(n) })
@@ -187,7 +187,7 @@ func (d *Desk) build() fyne.CanvasObject {
 	main := container.NewBorder(nil, d.status.content, container.NewHBox(side, widget.NewSeparator()), nil, d.stack)
 	d.status.frame = main
 	// Tips float over everything; they take no clicks.
-	return container.NewStack(main, d.tips.layer)
+	return d.tips.wrap(main)
 }
 
 // show switches to the page, building it the first time.

@@ -130,16 +130,18 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 const tipDelay = 600 * time.Millisecond
 
 type tipLayer struct {
-	d     *Desk
+	do    func(func()) // runs on the main goroutine
 	layer *fyne.Container
 	bg    *canvas.Rectangle
 	text  *widget.Label
 	box   *fyne.Container
 	owner fyne.CanvasObject // the button whose tip shows or is due; main goroutine only
+	timer *time.Timer
 }
 
-func newTipLayer(d *Desk) *tipLayer {
-	t := &tipLayer{d: d, bg: canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground)), text: widget.NewLabel("")}
+// newTipLayer makes the tip layer of one window; do is its dispatcher.
+func newTipLayer(do func(func())) *tipLayer {
+	t := &tipLayer{do: do, bg: canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground)), text: widget.NewLabel("")}
 	t.bg.StrokeWidth = 1
 	t.bg.CornerRadius = theme.InputRadiusSize()
 	t.box = container.NewStack(t.bg, t.text)
@@ -148,11 +150,19 @@ func newTipLayer(d *Desk) *tipLayer {
 	return t
 }
 
+// wrap lays the tip layer over a window's content.
+func (t *tipLayer) wrap(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(content, t.layer)
+}
+
 // show shows owner's tip after tipDelay, unless the pointer leaves first.
 func (t *tipLayer) show(owner fyne.CanvasObject, tip string) {
 	t.owner = owner
-	time.AfterFunc(tipDelay, func() {
-		t.d.do(func() {
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	t.timer = time.AfterFunc(tipDelay, func() {
+		t.do(func() {
 			if t.owner == owner {
 				t.place(owner, tip)
 			}
@@ -162,15 +172,25 @@ func (t *tipLayer) show(owner fyne.CanvasObject, tip string) {
 
 func (t *tipLayer) hide(owner fyne.CanvasObject) {
 	if t.owner == owner {
-		t.owner = nil
-		t.box.Hide()
+		t.hideAll()
 	}
+}
+
+// shown is the tip on show, "" when none.
+func (t *tipLayer) shown() string {
+	if !t.box.Visible() {
+		return ""
+	}
+	return t.text.Text
 }
 
 // hideAll hides the tip whoever owns it: keys and screen changes leave
 // the pointer where it was, and no MouseOut comes.
 func (t *tipLayer) hideAll() {
 	t.owner = nil
+	if t.timer != nil {
+		t.timer.Stop()
+	}
 	t.box.Hide()
 }
 
@@ -210,7 +230,11 @@ type tipButton struct {
 
 // newTipButton makes a button with a tip, e.g. "Reply to the customer (R)".
 func (d *Desk) newTipButton(text string, icon fyne.Resource, tip string, tapped func()) *tipButton {
-	b := &tipButton{tip: tip, tips: d.tips}
+	return newTipButton(text, icon, tip, d.tips, tapped)
+}
+
+func newTipButton(text string, icon fyne.Resource, tip string, tips *tipLayer, tapped func()) *tipButton {
+	b := &tipButton{tip: tip, tips: tips}
 	b.Text, b.Icon, b.OnTapped = text, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
