@@ -96,7 +96,7 @@ type inboxScreen struct {
 	gen      int            // bumped by each load, so late reads of an old list are dropped
 	selected uint64         // the conversation under the keyboard cursor (0: none)
 	cursor   int            // its index in ids (-1: none)
-	hours    workHours
+	hours    storage.WorkClock
 	target   time.Duration
 	tags     []string
 	accounts []string
@@ -362,7 +362,7 @@ func (s *inboxScreen) apply(res inboxLoad, f inboxFilter, err error) {
 	s.want, s.wantGen = nil, s.gen
 	s.mu.Unlock()
 	s.ids, s.rows, s.asked = res.ids, res.rows, map[uint64]int{}
-	s.hours = newWorkHours(res.settings.Hours)
+	s.hours = storage.NewWorkClock(res.settings.Hours)
 	s.target = res.settings.ResponseTarget
 	s.setTags(res.tags)
 	s.setAccounts(res.accounts)

@@ -72,7 +72,7 @@ func (it *inboxItem) clear() {
 	it.cursor.Refresh()
 }
 
-func (it *inboxItem) set(r inboxRow, cursor bool, now time.Time, hours workHours, target time.Duration) {
+func (it *inboxItem) set(r inboxRow, cursor bool, now time.Time, hours storage.WorkClock, target time.Duration) {
 	if r.missing {
 		it.clear()
 		return
@@ -118,7 +118,7 @@ func (it *inboxItem) set(r inboxRow, cursor bool, now time.Time, hours workHours
 // responseClock is the row's clock: how long the customer has waited for
 // us, counted in working hours and coloured against the shop's target
 // (warning from 80 %, error past it).
-func responseClock(c storage.Conversation, now time.Time, hours workHours, target time.Duration) (string, widget.Importance) {
+func responseClock(c storage.Conversation, now time.Time, hours storage.WorkClock, target time.Duration) (string, widget.Importance) {
 	since := c.WaitingSince()
 	switch {
 	case c.SnoozedUntil.After(now):
@@ -128,7 +128,7 @@ func responseClock(c storage.Conversation, now time.Time, hours workHours, targe
 	case since.IsZero():
 		return lang.L("Replied"), widget.LowImportance
 	}
-	waited := hours.duration(since, now)
+	waited := hours.Duration(since, now)
 	if waited < time.Minute && now.Sub(since) >= time.Minute {
 		// Written after hours: the clock starts when the shop opens.
 		return lang.L("Came in after hours"), widget.MediumImportance

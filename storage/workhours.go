@@ -1,45 +1,41 @@
-package ui
+package storage
 
 import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/shopdesk/shopdesk/storage"
 )
 
-// workingDuration is how much of [from, to) falls in the shop's working
-// hours: response clocks do not run at night or on days off.
+// WorkClock measures time in the shop's working hours: response clocks,
+// follow-up procedures and after-sales targets do not run at night or on
+// days off. It is WorkingHours read once (the time zone loaded, the times
+// parsed), for clocks drawn many times a minute.
 //
 // Each working day d opens at d's Start in the shop's time zone and
 // closes at End; an End at or before Start closes the next day (a night
 // shift, or round the clock when they are equal). Hours that cannot be
 // read, or a week without a working day, count every hour: a clock that
 // never runs would hide a waiting customer.
-func workingDuration(from, to time.Time, h storage.WorkingHours) time.Duration {
-	return newWorkHours(h).duration(from, to)
-}
-
-// workHours are WorkingHours read once (the time zone loaded, the times
-// parsed), for clocks drawn many times a minute.
-type workHours struct {
+type WorkClock struct {
 	always     bool // count every hour
 	start, end int  // minutes past midnight
 	days       [7]bool
 	loc        *time.Location
 }
 
-func newWorkHours(h storage.WorkingHours) workHours {
+// NewWorkClock reads the shop's working hours.
+func NewWorkClock(h WorkingHours) WorkClock {
 	start, okStart := clockMinutes(h.Start)
 	end, okEnd := clockMinutes(h.End)
 	anyDay := false
 	for _, d := range h.Days {
 		anyDay = anyDay || d
 	}
-	return workHours{always: !okStart || !okEnd || !anyDay, start: start, end: end, days: h.Days, loc: shopLocation(h.TimeZone)}
+	return WorkClock{always: !okStart || !okEnd || !anyDay, start: start, end: end, days: h.Days, loc: shopLocation(h.TimeZone)}
 }
 
-func (w workHours) duration(from, to time.Time) time.Duration {
+// Duration is how much of [from, to) falls in working hours.
+func (w WorkClock) Duration(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
 	}
@@ -64,6 +60,45 @@ func (w workHours) duration(from, to time.Time) time.Duration {
 		day = midnight(day.AddDate(0, 0, 1), w.loc)
 	}
 	return total
+}
+
+// Add is the instant at which d of working time has passed since from:
+// the due time of "within 24 working hours". A clock that counts every
+// hour adds plainly.
+func (w WorkClock) Add(from time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return from
+	}
+	if w.always {
+		return from.Add(d)
+	}
+	day := midnight(from.In(w.loc).AddDate(0, 0, -1), w.loc)
+	left := d
+	// A year of days bounds the walk; a week always has a working day here.
+	for i := 0; i < 400; i++ {
+		if w.days[day.Weekday()] {
+			open := at(day, w.start, w.loc)
+			closeDay := day
+			if w.end <= w.start {
+				closeDay = day.AddDate(0, 0, 1)
+			}
+			shut := at(closeDay, w.end, w.loc)
+			if s := later(open, from); shut.After(s) {
+				if avail := shut.Sub(s); avail >= left {
+					return s.Add(left)
+				} else {
+					left -= avail
+				}
+			}
+		}
+		day = midnight(day.AddDate(0, 0, 1), w.loc)
+	}
+	return from.Add(d)
+}
+
+// Working reports whether t falls inside working hours.
+func (w WorkClock) Working(t time.Time) bool {
+	return w.Duration(t, t.Add(time.Minute)) > 0
 }
 
 func midnight(t time.Time, loc *time.Location) time.Time {
