@@ -21,7 +21,8 @@ import (
 //	      "category": "物流/物流延迟",
 //	      "title": "物流延迟安抚",
 //	      "shortcut": "delay",
-//	      "variants": ["one phrasing", ["another", "written as lines"]]
+//	      "variants": ["one phrasing", ["another", "written as lines"]],
+//	      "attachments": [{"file": "size-chart.png", "name": "尺码表.png"}]
 //	    }
 //	  ]
 //	}
@@ -30,6 +31,8 @@ import (
 // keywords (lower-case letters, digits and "-") and the same set exists in
 // every language, so "delay" finds the logistics-delay reply whatever the
 // customer's language. A variant is a string or an array of lines (see Text).
+// Attachments name files under assets/canned/files/ (made by
+// gen_canned_files.go) and the name the customer sees.
 //
 // Variants may contain placeholders, filled when the reply is inserted:
 //
@@ -43,7 +46,7 @@ import (
 // {{customer.name|亲}}, {{customer.first_name|there}}. ParsePlaceholders
 // finds them and reports malformed ones.
 
-//go:embed canned/*.json
+//go:embed canned/*.json canned/files
 var cannedFS embed.FS
 
 // DefaultCanned is one default canned reply with its phrasings.
@@ -53,6 +56,14 @@ type DefaultCanned struct {
 	Shortcut string   `json:"shortcut"` // ASCII keyword: "delay", "oos", "refund"
 	Language string   `json:"language"` // BCP 47, from the file: "zh-Hans", "en"
 	Variants []string `json:"variants"`
+	// Attachments are files sent with the reply (a size chart, a return label).
+	Attachments []DefaultAttachment `json:"attachments,omitempty"`
+}
+
+// DefaultAttachment is a file a default canned reply sends.
+type DefaultAttachment struct {
+	Name string // as the customer sees it: "尺码表.png"
+	Data []byte
 }
 
 // CannedLanguages are the languages the default library is written in, in
@@ -62,10 +73,14 @@ var CannedLanguages = []string{"zh-Hans", "en"}
 type cannedFile struct {
 	Language string `json:"language"`
 	Replies  []struct {
-		Category string `json:"category"`
-		Title    string `json:"title"`
-		Shortcut string `json:"shortcut"`
-		Variants []Text `json:"variants"`
+		Category    string `json:"category"`
+		Title       string `json:"title"`
+		Shortcut    string `json:"shortcut"`
+		Variants    []Text `json:"variants"`
+		Attachments []struct {
+			File string `json:"file"` // under canned/files/
+			Name string `json:"name"`
+		} `json:"attachments"`
 	} `json:"replies"`
 }
 
@@ -92,6 +107,18 @@ func loadCanned(fsys fs.FS) ([]DefaultCanned, error) {
 			c := DefaultCanned{Category: r.Category, Title: r.Title, Shortcut: r.Shortcut, Language: lang}
 			for _, v := range r.Variants {
 				c.Variants = append(c.Variants, string(v))
+			}
+			for _, a := range r.Attachments {
+				data, err := fs.ReadFile(fsys, "canned/files/"+a.File)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: %q: attachment: %w", name, r.Shortcut, err))
+					continue
+				}
+				if strings.TrimSpace(a.Name) == "" || strings.ContainsAny(a.Name, `/\`) {
+					errs = append(errs, fmt.Errorf("%s: %q: attachment %s needs a plain file name", name, r.Shortcut, a.File))
+					continue
+				}
+				c.Attachments = append(c.Attachments, DefaultAttachment{Name: a.Name, Data: data})
 			}
 			out = append(out, c)
 		}

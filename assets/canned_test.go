@@ -1,11 +1,15 @@
 package assets
 
 import (
+	"fmt"
+	"io/fs"
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 )
 
@@ -372,9 +376,13 @@ func TestLoadCannedRejectsBadFiles(t *testing.T) {
 			return strings.Replace(s, "{{shop.name}}", "{{shop}}", 1)
 		}, "unknown placeholder"},
 		{"missing file", "canned/zh-Hans.json", nil, "zh-Hans.json"},
+		{"missing attachment", "canned/files/size-chart.png", nil, "size-chart.png"},
+		{"attachment name with a path", "canned/en.json", func(s string) string {
+			return strings.Replace(s, `"name": "return-label.pdf"`, `"name": "../return-label.pdf"`, 1)
+		}, "plain file name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := demoMapFS(t, cannedFS, "canned")
+			m := cannedMapFS(t)
 			if tc.edit == nil {
 				delete(m, tc.file)
 			} else {
@@ -385,5 +393,89 @@ func TestLoadCannedRejectsBadFiles(t *testing.T) {
 				t.Errorf("loadCanned = %v, want an error mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// cannedMapFS copies the embedded canned replies and their files.
+func cannedMapFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(cannedFS, "canned", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(cannedFS, path)
+		m[path] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// The size advice carries the size chart and the return steps the return
+// label, in every language, as real PNG and PDF files.
+func TestDefaultCannedAttachments(t *testing.T) {
+	all, err := LoadCannedReplies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"size": "\x89PNG\r\n\x1a\n", "return": "%PDF-1."}
+	got := map[string]int{}
+	for _, c := range all {
+		magic, ok := want[c.Shortcut]
+		if !ok {
+			if len(c.Attachments) > 0 {
+				t.Errorf("%s /%s: unexpected attachments", c.Language, c.Shortcut)
+			}
+			continue
+		}
+		if len(c.Attachments) != 1 {
+			t.Errorf("%s /%s: %d attachments, want 1", c.Language, c.Shortcut, len(c.Attachments))
+			continue
+		}
+		a := c.Attachments[0]
+		if !strings.HasPrefix(string(a.Data), magic) || a.Name == "" {
+			t.Errorf("%s /%s: attachment %q starts %q, want %q", c.Language, c.Shortcut, a.Name, a.Data[:min(8, len(a.Data))], magic)
+		}
+		if magic == "%PDF-1." && !strings.Contains(string(a.Data), "%%EOF") {
+			t.Errorf("%s /%s: the PDF has no end marker", c.Language, c.Shortcut)
+		}
+		got[c.Shortcut]++
+	}
+	for sc := range want {
+		if got[sc] != len(CannedLanguages) {
+			t.Errorf("/%s has attachments in %d languages, want %d", sc, got[sc], len(CannedLanguages))
+		}
+	}
+}
+
+// The return label's cross-reference table points at its objects, so PDF
+// readers open it without repairing it.
+func TestReturnLabelPDFIsWellFormed(t *testing.T) {
+	pdf, err := fs.ReadFile(cannedFS, "canned/files/return-label.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(pdf)
+	i := strings.LastIndex(s, "startxref\n")
+	if i < 0 {
+		t.Fatal("no startxref")
+	}
+	xref, err := strconv.Atoi(strings.Fields(s[i+len("startxref\n"):])[0])
+	if err != nil || !strings.HasPrefix(s[xref:], "xref\n") {
+		t.Fatalf("startxref %d does not point at the xref table (%v)", xref, err)
+	}
+	lines := strings.Split(s[xref:], "\n")
+	n, _ := strconv.Atoi(strings.Fields(lines[1])[1])
+	if n < 2 {
+		t.Fatalf("xref lists %d objects", n)
+	}
+	for obj := 1; obj < n; obj++ {
+		off, err := strconv.Atoi(strings.Fields(lines[2+obj])[0])
+		if err != nil || !strings.HasPrefix(s[off:], fmt.Sprintf("%d 0 obj", obj)) {
+			t.Errorf("object %d: offset %d does not start it (%v)", obj, off, err)
+		}
 	}
 }

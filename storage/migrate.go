@@ -56,6 +56,9 @@ var migrations = []migration{
 		}
 		return rebuildIndexes(tx, conversations, bConvTag, bConvSnooze)
 	}},
+	{5, "canned-reply attachments", func(tx *Tx) error {
+		return createBuckets(tx, "canned_files")
+	}},
 }
 
 // rebuildIndexes writes the named indexes of a table afresh from its

@@ -298,16 +298,26 @@ type CannedVariant struct {
 	Body string `json:"body"`
 }
 
+// CannedAttachment is a file sent with a canned reply (a size chart, a
+// return label). Its bytes are stored once by content hash (canned_files),
+// so database backups carry them.
+type CannedAttachment struct {
+	Name string `json:"name"` // file name as the customer sees it
+	Hash string `json:"hash"` // hex SHA-256 of the bytes
+	Type string `json:"type"` // MIME type
+	Size int64  `json:"size"` // bytes
+}
+
 type CannedReply struct {
-	ID          uint64          `json:"id"`
-	Category    string          `json:"category"` // "after-sale/logistics": two levels, slash-separated
-	Title       string          `json:"title"`
-	Shortcut    string          `json:"shortcut,omitempty"`
-	Language    string          `json:"language"`
-	Variants    []CannedVariant `json:"variants"`
-	Attachments []string        `json:"attachments,omitempty"`
-	UsageCount  int             `json:"usage_count"`
-	LastUsed    time.Time       `json:"last_used,omitzero"`
+	ID          uint64             `json:"id"`
+	Category    string             `json:"category"` // "after-sale/logistics": two levels, slash-separated
+	Title       string             `json:"title"`
+	Shortcut    string             `json:"shortcut,omitempty"`
+	Language    string             `json:"language"`
+	Variants    []CannedVariant    `json:"variants"`
+	Attachments []CannedAttachment `json:"attachments,omitempty"` // files sent with the reply; bytes in the canned_files bucket
+	UsageCount  int                `json:"usage_count"`
+	LastUsed    time.Time          `json:"last_used,omitzero"`
 	// Position orders replies within their category on the management
 	// screen (the seller's order; 0 sorts by title).
 	Position int `json:"position,omitempty"`

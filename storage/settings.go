@@ -20,9 +20,14 @@ var canned = table[CannedReply]{
 	indexes: []index[CannedReply]{
 		{bucket: bCannedShortcut, keys: func(c *CannedReply) [][]byte { return optKey(c.Shortcut) }},
 	},
-	prepare: func(_ *Tx, _, c *CannedReply) error {
+	prepare: func(tx *Tx, _, c *CannedReply) error {
 		if len(c.Variants) == 0 {
 			return fmt.Errorf("canned reply %q has no text", c.Title)
+		}
+		for _, a := range c.Attachments { // the bytes go in first (PutCannedFile)
+			if !tx.HasCannedFile(a.Hash) {
+				return fmt.Errorf("canned reply %q: attachment %s: %w", c.Title, a.Name, ErrNotFound)
+			}
 		}
 		return nil
 	},

@@ -103,14 +103,17 @@ func TestRoundTrip(t *testing.T) {
 		{"canned reply",
 			func(tx *Tx) (uint64, error) {
 				c := CannedReply{Category: "物流/物流延迟", Title: "物流延迟安抚", Shortcut: "delay", Language: "zh-Hans",
-					Variants: []CannedVariant{{Body: "亲，{{order.tracking}} 正在路上"}, {Body: "您好"}}, Attachments: []string{"size.png"}, UsageCount: 3, LastUsed: t0}
+					Variants: []CannedVariant{{Body: "亲，{{order.tracking}} 正在路上"}, {Body: "您好"}}, Attachments: []CannedAttachment{{Name: "尺码表.png", Hash: CannedFileHash([]byte("size chart")), Type: "image/png", Size: 10}}, UsageCount: 3, LastUsed: t0}
+				if _, err := tx.PutCannedFile([]byte("size chart")); err != nil {
+					return 0, err
+				}
 				err := tx.SaveCannedReply(&c)
 				return c.ID, err
 			},
 			func(tx *Tx, id uint64) (any, error) { return tx.CannedReply(id) },
 			func(id uint64) any {
 				return CannedReply{ID: id, Category: "物流/物流延迟", Title: "物流延迟安抚", Shortcut: "delay", Language: "zh-Hans",
-					Variants: []CannedVariant{{Body: "亲，{{order.tracking}} 正在路上"}, {Body: "您好"}}, Attachments: []string{"size.png"}, UsageCount: 3, LastUsed: t0}
+					Variants: []CannedVariant{{Body: "亲，{{order.tracking}} 正在路上"}, {Body: "您好"}}, Attachments: []CannedAttachment{{Name: "尺码表.png", Hash: CannedFileHash([]byte("size chart")), Type: "image/png", Size: 10}}, UsageCount: 3, LastUsed: t0}
 			}},
 	}
 	for _, c := range cases {

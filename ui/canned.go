@@ -142,6 +142,9 @@ func (s *cannedScreen) updateRow(row cannedRow, o *fyne.Container) {
 	if r.Language != "" {
 		tags = append(tags, r.Language)
 	}
+	if n := len(r.Attachments); n > 0 {
+		tags = append(tags, lang.L("Files: {{.N}}", map[string]any{"N": n}))
+	}
 	title.Objects[1].(*widget.Label).SetText(strings.Join(tags, "  "))
 	preview := ""
 	if len(r.Variants) > 0 {
@@ -160,11 +163,13 @@ func (s *cannedScreen) updateRow(row cannedRow, o *fyne.Container) {
 	}
 }
 
-// sortLibrary is the library's order: category, then the seller's
-// position, then title.
-func sortLibrary(rows []storage.CannedReply) {
+// sortLibrary is the library's order: the replies in the seller's own
+// language (the UI's; zh-CN counts for zh-Hans) first, then by category,
+// the seller's position, title.
+func sortLibrary(rows []storage.CannedReply, uiLang string) {
 	slices.SortStableFunc(rows, func(a, b storage.CannedReply) int {
-		return cmp.Or(cmp.Compare(a.Category, b.Category), cmp.Compare(a.Position, b.Position), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(min(canned.LanguageRank(b.Language, uiLang), 1), min(canned.LanguageRank(a.Language, uiLang), 1)),
+			cmp.Compare(a.Category, b.Category), cmp.Compare(a.Position, b.Position), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
 	})
 }
 
@@ -178,7 +183,7 @@ func (s *cannedScreen) load() {
 	if err != nil {
 		s.d.log.WithError(err).Error("Load the canned replies")
 	}
-	sortLibrary(rows)
+	sortLibrary(rows, lang.SystemLocale().LanguageString())
 	s.d.do(func() {
 		s.all = rows
 		s.filter()
@@ -306,13 +311,25 @@ func (s *cannedScreen) move(r storage.CannedReply, dir int) {
 
 // remove deletes the reply and offers to undo it for a while.
 func (s *cannedScreen) remove(r storage.CannedReply) {
+	var files [][]byte // the attachments' bytes, kept for the undo
 	s.write("Delete a canned reply", func(tx *storage.Tx) error {
 		cur, err := tx.CannedReply(r.ID)
 		if err != nil {
 			return err
 		}
 		r = cur // the record as stored, to restore exactly
-		return tx.DeleteCannedReply(r.ID)
+		for _, a := range r.Attachments {
+			data, err := tx.CannedFile(a.Hash)
+			if err != nil {
+				return err
+			}
+			files = append(files, data)
+		}
+		if err := tx.DeleteCannedReply(r.ID); err != nil {
+			return err
+		}
+		_, err = tx.PruneCannedFiles()
+		return err
 	}, func(err error) {
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("%s", lang.L("The reply could not be deleted.")), s.d.win)
@@ -321,7 +338,14 @@ func (s *cannedScreen) remove(r storage.CannedReply) {
 		s.undoGen++
 		gen := s.undoGen
 		s.undone = func() {
-			s.write("Restore a canned reply", func(tx *storage.Tx) error { return tx.SaveCannedReply(&r) }, nil)
+			s.write("Restore a canned reply", func(tx *storage.Tx) error {
+				for _, data := range files {
+					if _, err := tx.PutCannedFile(data); err != nil {
+						return err
+					}
+				}
+				return tx.SaveCannedReply(&r)
+			}, nil)
 		}
 		s.undoLabel.SetText(lang.L("Deleted “{{.Title}}”.", map[string]any{"Title": oneLine(r.Title)}))
 		s.undoLine.Show()
@@ -386,12 +410,16 @@ func (s *cannedScreen) importFile(path string) {
 		}
 		var msg string
 		if err != nil {
-			msg = lang.L("Nothing was imported: {{.Error}}", map[string]any{"Error": err.Error()})
+			msg = lang.L("Nothing was imported: {{.Error}}", map[string]any{"Error": importFileError(err)})
 		} else {
-			msg = lang.L("{{.Added}} added, {{.Updated}} updated, {{.Skipped}} rows skipped.",
-				map[string]any{"Added": added, "Updated": updated, "Skipped": len(bad)})
+			counts := map[string]any{"Added": added, "Updated": updated, "Skipped": len(bad)}
+			msg = lang.L("{{.Added}} added, {{.Updated}} updated, {{.Skipped}} rows skipped.", counts)
+			if !batch.CSV {
+				msg = lang.L("{{.Added}} added, {{.Updated}} updated, {{.Skipped}} records skipped.", counts)
+			}
+			slices.SortStableFunc(bad, func(a, b canned.RowError) int { return cmp.Compare(a.Line, b.Line) })
 			for _, b := range bad {
-				msg += "\n" + b.String()
+				msg += "\n" + rowErrorText(b)
 			}
 		}
 		s.d.do(func() { s.showReport(lang.L("Import"), msg) })
@@ -419,16 +447,21 @@ func (s *cannedScreen) exportFile(path string) {
 	go func() {
 		defer s.writes.Done()
 		var all []storage.CannedReply
+		var files canned.Files
+		kind, kerr := canned.FileKind(path)
 		err := s.d.store.View(func(tx *storage.Tx) error {
 			var err error
-			all, err = tx.CannedReplies()
+			if all, err = tx.CannedReplies(); err != nil || kind != "json" {
+				return err
+			}
+			files, err = canned.LoadFiles(tx, all) // a JSON export carries the attachments
 			return err
 		})
 		if err == nil {
-			if _, kerr := canned.FileKind(path); kerr != nil {
+			if kerr != nil {
 				err = fmt.Errorf("%s", lang.L("Name the file .json or .csv."))
 			} else {
-				err = canned.Export(path, all)
+				err = canned.Export(path, all, files)
 			}
 		}
 		msg := lang.L("{{.Count}} replies exported.", map[string]any{"Count": len(all)})
@@ -444,6 +477,6 @@ func (s *cannedScreen) showReport(title, msg string) {
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(text)
-	scroll.SetMinSize(fyne.NewSize(420, 160))
+	scroll.SetMinSize(fyne.NewSize(560, 260))
 	dialog.ShowCustom(title, lang.L("Close"), scroll, s.d.win)
 }

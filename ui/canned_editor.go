@@ -37,6 +37,7 @@ type cannedEditor struct {
 	preview                   *widget.RichText
 	missing                   *widget.Label // the unresolved placeholders, in words
 	problem                   *widget.Label // why Save was refused
+	files                     *cannedFiles  // the attachments
 
 	customers []storage.Customer
 	ctx       canned.Context // main goroutine only
@@ -101,8 +102,11 @@ func (e *cannedEditor) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Language"), e.language),
 		widget.NewFormItem("", e.pinned),
 	)
+	e.files = newCannedFiles(e, r.Attachments)
 	left := container.NewVBox(form, widget.NewLabelWithStyle(lang.L("Variants"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		e.variantBox, container.NewHBox(addBtn))
+		e.variantBox, container.NewHBox(addBtn),
+		widget.NewLabelWithStyle(lang.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		e.files.box, container.NewHBox(e.files.addBtn))
 	previewHead := widget.NewForm(
 		widget.NewFormItem(lang.L("Preview"), e.previewOf),
 		widget.NewFormItem(lang.L("Customer"), e.customer),
@@ -308,6 +312,7 @@ func (e *cannedEditor) record() storage.CannedReply {
 	r.Shortcut = canned.NormalizeShortcut(e.shortcut.Text)
 	r.Language = strings.TrimSpace(e.language.Text)
 	r.Pinned = e.pinned.Checked
+	r.Attachments = e.files.records()
 	r.Variants = nil
 	for _, v := range e.variants {
 		if strings.TrimSpace(v.Text) != "" {
@@ -341,6 +346,7 @@ func (e *cannedEditor) save() {
 		return
 	}
 	var clash string
+	newFiles := e.files.newData()
 	e.s.write("Save a canned reply", func(tx *storage.Tx) error {
 		if r.Shortcut != "" {
 			all, err := tx.CannedReplies()
@@ -354,7 +360,16 @@ func (e *cannedEditor) save() {
 				}
 			}
 		}
-		return tx.SaveCannedReply(&r)
+		for _, data := range newFiles {
+			if _, err := tx.PutCannedFile(data); err != nil {
+				return err
+			}
+		}
+		if err := tx.SaveCannedReply(&r); err != nil {
+			return err
+		}
+		_, err := tx.PruneCannedFiles() // a file this reply no longer sends
+		return err
 	}, func(err error) {
 		switch {
 		case err != nil:

@@ -34,6 +34,8 @@ type cannedPicker struct {
 	isOpen bool // shown and not closed by us (a tap outside hides it on its own)
 	slash  int  // rune offset of the "/" that opened the picker; -1 for none
 	loads  int  // load generation: a late load must not overwrite a newer one
+
+	fill *cannedFill // the last placeholder form opened (canned_fill.go)
 }
 
 // pickerSize fits a title, a line of preview and about six replies.
@@ -226,16 +228,11 @@ func (p *cannedPicker) close() {
 // visible before it is ever shown, hence the flag.
 func (p *cannedPicker) visible() bool { return p.popup != nil && p.isOpen && p.popup.Visible() }
 
-// pick inserts the reply's first phrasing, filled, and counts the use.
+// pick inserts the reply (see insertReply).
 func (p *cannedPicker) pick(r storage.CannedReply) {
-	text := ""
-	if len(r.Variants) > 0 {
-		text, _ = canned.Render(r.Variants[0].Body, p.ctx, r.Language)
-	}
 	slash := p.slash
 	p.close()
-	p.c.insertText(text, slash)
-	p.c.countUse(r.ID)
+	p.c.insertReply(r, p.ctx, slash)
 }
 
 // insertText puts text at the body's cursor, replacing the "/" (and any

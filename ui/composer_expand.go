@@ -144,14 +144,6 @@ func (c *composer) pinnedKey(key fyne.KeyName) bool {
 	return true
 }
 
-// insertReply puts the reply's first phrasing, filled, at the cursor (in
-// place of the "/shortcut" at slash, if any) and counts the use.
-func (c *composer) insertReply(r storage.CannedReply, ctx canned.Context, slash int) {
-	text, _ := canned.Render(r.Variants[0].Body, ctx, r.Language) // unresolved ones stay for Send to refuse
-	c.insertText(text, slash)
-	c.countUse(r.ID)
-}
-
 // pinnedShortcuts are Ctrl+1..Ctrl+9 (Cmd on macOS).
 func pinnedShortcuts() []fyne.Shortcut {
 	out := make([]fyne.Shortcut, 0, maxPinned)

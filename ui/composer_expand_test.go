@@ -109,6 +109,11 @@ func TestCtrlDigitInsertsPinnedReplies(t *testing.T) {
 	before := h.usage()
 	test.Type(c.body, "好的，")
 	pressCtrl(c.body, fyne.Key1) // zh replies by use: 退款进度 5, 物流延迟安抚 2, 发货时间 1
+	// The order has no tracking number: it is asked for, and left empty.
+	if c.picker.fill == nil || !c.picker.fill.visible() {
+		t.Fatal("no fill-in form for the tracking number")
+	}
+	c.picker.fill.entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	want := "好的，王芳，退款已原路退回，单号{{order.tracking}}。"
 	if c.body.Text != want {
 		t.Errorf("body after Ctrl+1 = %q, want %q", c.body.Text, want)

@@ -7,6 +7,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/shopdesk/shopdesk/assets"
+	"github.com/shopdesk/shopdesk/mailbox/canned"
 	"github.com/shopdesk/shopdesk/storage"
 )
 
@@ -27,6 +28,14 @@ func seedCannedReplies(st *storage.Store, log logrus.FieldLogger) error {
 			c := storage.CannedReply{Category: d.Category, Title: d.Title, Shortcut: d.Shortcut, Language: d.Language}
 			for _, v := range d.Variants {
 				c.Variants = append(c.Variants, storage.CannedVariant{Body: strings.TrimSpace(v)})
+			}
+			for _, a := range d.Attachments {
+				hash, err := tx.PutCannedFile(a.Data)
+				if err != nil {
+					return fmt.Errorf("canned reply %q: %w", d.Title, err)
+				}
+				c.Attachments = append(c.Attachments, storage.CannedAttachment{
+					Name: a.Name, Hash: hash, Type: canned.AttachmentType(a.Name), Size: int64(len(a.Data))})
 			}
 			if err := tx.SaveCannedReply(&c); err != nil {
 				return fmt.Errorf("canned reply %q: %w", d.Title, err)

@@ -133,11 +133,26 @@ func (e *env) repliesExport(args []string) error {
 	if _, err := fileKind(args[0]); err != nil {
 		return err
 	}
-	all, err := e.loadReplies()
+	st, err := e.open()
 	if err != nil {
 		return err
 	}
-	if err := canned.Export(args[0], all); err != nil {
+	defer st.Close()
+	var all []storage.CannedReply
+	var files canned.Files
+	err = st.View(func(tx *storage.Tx) error {
+		if all, err = tx.CannedReplies(); err != nil {
+			return err
+		}
+		if kind, _ := canned.FileKind(args[0]); kind == "json" {
+			files, err = canned.LoadFiles(tx, all)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read the canned replies: %w", err)
+	}
+	if err := canned.Export(args[0], all, files); err != nil {
 		return err
 	}
 	e.log.WithField("file", args[0]).Infof("%d canned replies exported", len(all))

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sirupsen/logrus"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/shopdesk/shopdesk/storage"
@@ -227,5 +229,65 @@ func TestRepliesRender(t *testing.T) {
 	}
 	if code, _, errOut := shopdesk(t, dir, "replies", "render", "nope", "--customer", "wang@example.com"); code != exitError || !strings.Contains(errOut, "nope") {
 		t.Errorf("unknown shortcut: exit %d, %q", code, errOut)
+	}
+}
+
+// The default library's size chart and return label survive a JSON
+// export and import into another shop, bytes and all.
+func TestRepliesDefaultAttachmentsExportImport(t *testing.T) {
+	src := t.TempDir()
+	st, err := storage.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	if err := seedCannedReplies(st, log); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	file := filepath.Join(t.TempDir(), "replies.json")
+	mustOut(t, src, "replies", "export", file)
+	dst := t.TempDir()
+	mustOut(t, dst, "replies", "import", file)
+
+	st, err = storage.Open(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	want := map[string]string{"size": "\x89PNG", "return": "%PDF-"}
+	found := 0
+	err = st.View(func(tx *storage.Tx) error {
+		all, err := tx.CannedReplies()
+		if err != nil {
+			return err
+		}
+		for _, r := range all {
+			magic, ok := want[r.Shortcut]
+			if !ok {
+				continue
+			}
+			if len(r.Attachments) != 1 {
+				t.Errorf("%s /%s: attachments %+v", r.Language, r.Shortcut, r.Attachments)
+				continue
+			}
+			a := r.Attachments[0]
+			data, err := tx.CannedFile(a.Hash)
+			if err != nil {
+				return err
+			}
+			if !strings.HasPrefix(string(data), magic) || int64(len(data)) != a.Size || a.Type == "" {
+				t.Errorf("%s /%s: %s (%s, %d bytes) starts %q", r.Language, r.Shortcut, a.Name, a.Type, a.Size, data[:min(len(data), 8)])
+			}
+			found++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found != 4 {
+		t.Errorf("%d replies with attachments, want 4 (size and return, two languages)", found)
 	}
 }

@@ -23,6 +23,9 @@ type Context struct {
 	Order    *storage.Order // nil when there is none
 	Settings storage.Settings
 	Now      time.Time
+	// Filled are values the seller typed for placeholders the store could
+	// not fill (by name: "order.number"); they come before fallbacks.
+	Filled map[string]string
 }
 
 // LoadContext finds the customer and order a reply is about. The customer
@@ -100,6 +103,9 @@ func Render(text string, ctx Context, language string) (filled string, unresolve
 	for _, ph := range list {
 		b.WriteString(text[last:ph.Start])
 		v := ctx.value(ph, language)
+		if v == "" {
+			v = oneLine(ctx.Filled[ph.Name])
+		}
 		if v == "" {
 			v = ph.Fallback
 		}

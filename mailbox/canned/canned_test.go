@@ -53,6 +53,10 @@ func TestRender(t *testing.T) {
 		{"a name's stray spaces and lines are folded", "{{customer.name}}", "en", Context{Customer: storage.Customer{Name: " Bob\n  Lee "}}, "Bob Lee", nil},
 		{"malformed is left as written", "{{customer.nam}} hi", "en", full, "{{customer.nam}} hi", nil},
 		{"no placeholders", "谢谢", "zh-Hans", full, "谢谢", nil},
+		{"typed values fill what the store does not know", "单号{{order.number}}，{{customer.name|亲}}，{{customer.name}}，{{order.tracking}}", "zh-Hans",
+			Context{Filled: map[string]string{"order.number": " TB9\n", "customer.name": "王芳"}},
+			"单号TB9，王芳，王芳，{{order.tracking}}", []string{"order.tracking"}},
+		{"a known value beats a typed one", "{{order.number}}", "en", Context{Order: order, Filled: map[string]string{"order.number": "X"}}, "TB1", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,9 @@ const (
 	MaxCategory = 120
 	MaxVariant  = 4000 // runes
 	MaxVariants = 20
+	// MaxAttachmentBytes is what a reply's files may add up to: what mail
+	// servers take in one message, as the composer allows.
+	MaxAttachmentBytes = 25 << 20
 )
 
 // UTF8BOM makes Excel read a CSV file as UTF-8 (Chinese shows instead of mojibake).
@@ -47,15 +51,58 @@ func FileKind(name string) (string, error) {
 	return "", fmt.Errorf("%s: name the file .json or .csv", name)
 }
 
-// WriteJSON writes the replies as an indented JSON array (an export).
-func WriteJSON(w io.Writer, all []storage.CannedReply) error {
+// fileRecord is an attachment in a JSON export: the stored record plus
+// its bytes (base64 in JSON), so the file travels with the reply.
+type fileRecord struct {
+	storage.CannedAttachment
+	Data []byte `json:"data,omitempty"`
+}
+
+// replyRecord is a reply in a JSON export; its attachments carry their bytes.
+type replyRecord struct {
+	storage.CannedReply
+	Attachments []fileRecord `json:"attachments,omitempty"`
+}
+
+// Files are attachment bytes by hash (storage.CannedFileHash).
+type Files map[string][]byte
+
+// LoadFiles reads the bytes of every file the replies attach, for an export.
+func LoadFiles(tx *storage.Tx, all []storage.CannedReply) (Files, error) {
+	files := Files{}
+	for _, r := range all {
+		for _, a := range r.Attachments {
+			if _, ok := files[a.Hash]; ok {
+				continue
+			}
+			data, err := tx.CannedFile(a.Hash)
+			if err != nil {
+				return nil, fmt.Errorf("canned reply %q: attachment %s: %w", r.Title, a.Name, err)
+			}
+			files[a.Hash] = data
+		}
+	}
+	return files, nil
+}
+
+// WriteJSON writes the replies as an indented JSON array (an export),
+// each attachment with its bytes from files.
+func WriteJSON(w io.Writer, all []storage.CannedReply, files Files) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if all == nil {
-		all = []storage.CannedReply{}
+	out := make([]replyRecord, len(all))
+	for i, r := range all {
+		out[i].CannedReply = r
+		for _, a := range r.Attachments {
+			data, ok := files[a.Hash]
+			if !ok {
+				return fmt.Errorf("canned reply %q: attachment %s: the file's bytes are missing", r.Title, a.Name)
+			}
+			out[i].Attachments = append(out[i].Attachments, fileRecord{CannedAttachment: a, Data: data})
+		}
 	}
-	return enc.Encode(all)
+	return enc.Encode(out)
 }
 
 // WriteCSV writes the replies as CSV with a UTF-8 BOM and CRLF line ends
@@ -92,15 +139,16 @@ func WriteCSV(out io.Writer, all []storage.CannedReply) error {
 
 // Export writes the replies to the file, JSON or CSV by its extension,
 // 0600, through a temporary file so a failed export never leaves half a
-// file under the name.
-func Export(name string, all []storage.CannedReply) error {
+// file under the name. A JSON export carries the attachments' bytes from
+// files; a CSV carries no attachments.
+func Export(name string, all []storage.CannedReply, files Files) error {
 	kind, err := FileKind(name)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	if kind == "json" {
-		err = WriteJSON(&buf, all)
+		err = WriteJSON(&buf, all, files)
 	} else {
 		err = WriteCSV(&buf, all)
 	}
@@ -132,27 +180,92 @@ func WriteFileAtomic(name string, data []byte) error {
 	return os.Rename(f.Name(), name)
 }
 
+// Reason says why a row was refused, for the desk to say in the seller's
+// language (RowError's other fields carry the details); the CLI prints
+// RowError.Msg, in English.
+type Reason string
+
+const (
+	ReasonUnclosedQuote    Reason = "unclosed_quote"    // a quoted field runs to the end of the file
+	ReasonBadQuote         Reason = "bad_quote"         // N: the column
+	ReasonCSV              Reason = "csv"               // another CSV syntax error; Value: the reader's words
+	ReasonColumns          Reason = "columns"           // N columns, at least Max wanted
+	ReasonPlainColumns     Reason = "plain_columns"     // N columns, 2 wanted (shortcut,text)
+	ReasonRecord           Reason = "record"            // a JSON record that is not an object
+	ReasonFieldType        Reason = "field_type"        // Field: the JSON field whose value has the wrong type
+	ReasonNoText           Reason = "no_text"           //
+	ReasonNoTitle          Reason = "no_title"          // neither a title nor a shortcut
+	ReasonShortcutSpace    Reason = "shortcut_space"    // Value: the shortcut
+	ReasonTooLong          Reason = "too_long"          // Field ("shortcut", "title", "category", "text"), N, Max
+	ReasonTooManyVariants  Reason = "too_many_variants" // N, Max
+	ReasonEmptyVariant     Reason = "empty_variant"     // N: the variant
+	ReasonAttachment       Reason = "attachment"        // Value: the file name; its bytes do not match its hash
+	ReasonAttachmentGone   Reason = "attachment_gone"   // Value: the file name; no bytes, none stored
+	ReasonAttachmentsLarge Reason = "attachments_large" // N bytes in all, Max
+	ReasonStore            Reason = "store"             // the database refused the reply; Value: why
+)
+
 // RowError is one record that could not be imported.
 type RowError struct {
-	Where string // "line 4", "record 2"
-	Msg   string
+	Line   int  // CSV line, or JSON record, counted from 1; 0 for the file
+	Record bool // Line counts JSON records
+	Reason Reason
+	Field  string
+	N, Max int
+	Value  string
+	Msg    string // in English
 }
 
-func (r RowError) String() string { return r.Where + ": " + r.Msg }
+// Where is "line 4", "record 2" or "file".
+func (r RowError) Where() string {
+	switch {
+	case r.Line == 0:
+		return "file"
+	case r.Record:
+		return fmt.Sprintf("record %d", r.Line)
+	}
+	return fmt.Sprintf("line %d", r.Line)
+}
+
+func (r RowError) String() string { return r.Where() + ": " + r.Msg }
+
+// FileError is a file that cannot be imported at all.
+type FileError struct {
+	Reason FileReason
+	Line   int // the line at fault, when there is one
+	Err    error
+}
+
+// FileReason says why a whole file was refused.
+type FileReason string
+
+const (
+	FileEncoding FileReason = "encoding"  // neither UTF-8 nor GB18030
+	FileNotJSON  FileReason = "not_json"  // not a JSON array
+	FileNotCSV   FileReason = "not_csv"   // a header that is not ours nor shortcut,text
+	FileKindName FileReason = "file_kind" // not named .json or .csv
+)
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
 
 // Batch is what a file holds: the replies that can be imported, where
 // each came from, and the rows refused.
 type Batch struct {
 	Replies []storage.CannedReply
-	Where   []string // Where[i] is Replies[i]'s "line 4" or "record 2"
+	Lines   []int // Lines[i] is Replies[i]'s line (CSV) or record (JSON) number
 	Bad     []RowError
-	CSV     bool // a CSV carries no attachments
+	CSV     bool  // a CSV carries no attachments
+	Files   Files // a JSON export's attachment bytes, by hash
 }
+
+// at is a row error at the batch's i-th reply.
+func (b *Batch) at(i int) RowError { return RowError{Line: b.Lines[i], Record: !b.CSV} }
 
 // ReadFile reads an import file, JSON or CSV by its extension. An error
 // is for a file that cannot be read at all; bad rows are in Batch.Bad.
 func ReadFile(name string) (*Batch, error) {
-	if _, err := FileKind(name); err != nil {
+	if _, err := fileKind(name); err != nil {
 		return nil, err
 	}
 	data, err := os.ReadFile(name)
@@ -162,9 +275,17 @@ func ReadFile(name string) (*Batch, error) {
 	return Read(name, data)
 }
 
+func fileKind(name string) (string, error) {
+	kind, err := FileKind(name)
+	if err != nil {
+		return "", &FileError{Reason: FileKindName, Err: err}
+	}
+	return kind, nil
+}
+
 // Read reads an import file's contents; name gives the kind by its extension.
 func Read(name string, data []byte) (*Batch, error) {
-	kind, err := FileKind(name)
+	kind, err := fileKind(name)
 	if err != nil {
 		return nil, err
 	}
@@ -172,11 +293,11 @@ func Read(name string, data []byte) (*Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	b := &Batch{CSV: kind == "csv"}
+	b := &Batch{CSV: kind == "csv", Files: Files{}}
 	if kind == "json" {
-		b.Replies, b.Where, b.Bad, err = parseRepliesJSON(text)
+		err = b.parseJSON(text)
 	} else {
-		b.Replies, b.Where, b.Bad, err = parseRepliesCSV(text)
+		err = b.parseCSV(text)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -194,34 +315,109 @@ func decodeText(data []byte) (string, error) {
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", fmt.Errorf("the file is neither UTF-8 nor GBK/GB18030: %w", err)
+		return "", &FileError{Reason: FileEncoding, Err: fmt.Errorf("the file is neither UTF-8 nor GBK/GB18030: %w", err)}
 	}
 	return string(out), nil
 }
 
-// parseRepliesJSON reads an export: an array of full records.
-func parseRepliesJSON(text string) ([]storage.CannedReply, []string, []RowError, error) {
+// parseJSON reads an export: an array of full records, attachments with
+// their bytes.
+func (b *Batch) parseJSON(text string) error {
 	var raw []json.RawMessage
 	if err := json.Unmarshal([]byte(text), &raw); err != nil {
-		return nil, nil, nil, fmt.Errorf("not a canned-reply export (a JSON array): %w", err)
+		return &FileError{Reason: FileNotJSON, Err: fmt.Errorf("not a canned-reply export (a JSON array): %w", err)}
 	}
-	var out []storage.CannedReply
-	var where []string
-	var bad []RowError
 	for i, m := range raw {
-		at := fmt.Sprintf("record %d", i+1)
-		var r storage.CannedReply
-		if err := json.Unmarshal(m, &r); err != nil {
-			bad = append(bad, RowError{at, err.Error()})
+		at := RowError{Line: i + 1, Record: true}
+		var rec replyRecord
+		if err := json.Unmarshal(m, &rec); err != nil {
+			at.Reason, at.Msg = ReasonRecord, "not a canned reply (an object with title, language and variants)"
+			var ute *json.UnmarshalTypeError
+			if errors.As(err, &ute) && ute.Field != "" {
+				at.Field = ute.Field[strings.LastIndex(ute.Field, ".")+1:]
+				at.Reason, at.Msg = ReasonFieldType, fmt.Sprintf("%q is a %s, the wrong type", at.Field, ute.Value)
+			}
+			b.Bad = append(b.Bad, at)
 			continue
 		}
-		if msg := checkReply(&r); msg != "" {
-			bad = append(bad, RowError{at, msg})
+		r := rec.CannedReply
+		r.Attachments = nil
+		files := Files{}
+		var size int64
+		bad := false
+		for _, f := range rec.Attachments {
+			a := f.CannedAttachment
+			a.Name = AttachmentName(a.Name)
+			if f.Data != nil {
+				hash := storage.CannedFileHash(f.Data)
+				if a.Hash != "" && a.Hash != hash {
+					at.Reason, at.Value = ReasonAttachment, a.Name
+					at.Msg = fmt.Sprintf("attachment %s: its data does not match its hash", a.Name)
+					bad = true
+					break
+				}
+				a.Hash, a.Size = hash, int64(len(f.Data))
+				files[hash] = f.Data
+			} else if a.Hash == "" {
+				at.Reason, at.Value = ReasonAttachmentGone, a.Name
+				at.Msg = fmt.Sprintf("attachment %s has no data", a.Name)
+				bad = true
+				break
+			}
+			if a.Type == "" {
+				a.Type = AttachmentType(a.Name)
+			}
+			size += a.Size
+			r.Attachments = append(r.Attachments, a)
+		}
+		if !bad && size > MaxAttachmentBytes {
+			at.Reason, at.N, at.Max = ReasonAttachmentsLarge, int(size), MaxAttachmentBytes
+			at.Msg = fmt.Sprintf("attachments of %d bytes, at most %d", size, MaxAttachmentBytes)
+			bad = true
+		}
+		if !bad {
+			if e, ok := checkReply(&r); !ok {
+				at.Reason, at.Field, at.N, at.Max, at.Value, at.Msg = e.Reason, e.Field, e.N, e.Max, e.Value, e.Msg
+				bad = true
+			}
+		}
+		if bad {
+			b.Bad = append(b.Bad, at)
 			continue
 		}
-		out, where = append(out, r), append(where, at)
+		for h, d := range files {
+			b.Files[h] = d
+		}
+		b.Replies, b.Lines = append(b.Replies, r), append(b.Lines, i+1)
 	}
-	return out, where, bad, nil
+	return nil
+}
+
+// AttachmentName is a file name safe to show and to save under: the last
+// element of any path, without control characters.
+func AttachmentName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if name == "" || name == "." || name == ".." {
+		return "attachment"
+	}
+	return name
+}
+
+// AttachmentType is a file's MIME type by its extension.
+func AttachmentType(name string) string {
+	if t, _, err := mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(name))); err == nil {
+		return t
+	}
+	return "application/octet-stream"
 }
 
 // csvRecord is a parsed CSV record and the line it starts on.
@@ -249,7 +445,19 @@ func readCSV(text string) ([]csvRecord, []RowError) {
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				bad = append(bad, RowError{fmt.Sprintf("line %d", offset+pe.StartLine), csvReason(pe)})
+				e := csvReason(pe)
+				e.Line = offset + pe.StartLine
+				if e.Reason == ReasonBadQuote && offset+pe.Line-1 < len(lines) {
+					line := lines[offset+pe.Line-1]
+					if errors.Is(pe.Err, csv.ErrQuote) && pe.Column > len(strings.TrimRight(line, "\r\n")) {
+						// The quote opened on the file's last line runs to its end.
+						e = RowError{Line: e.Line, Reason: ReasonUnclosedQuote, Msg: "a quoted field is not closed"}
+					} else {
+						e.N = runeColumn(line, pe.Column)
+						e.Msg = badQuoteMsg(e.N)
+					}
+				}
+				bad = append(bad, e)
 				if pe.Line > pe.StartLine {
 					offset += pe.StartLine
 					restart = true
@@ -258,7 +466,7 @@ func readCSV(text string) ([]csvRecord, []RowError) {
 				continue
 			}
 			if err != nil {
-				bad = append(bad, RowError{"file", err.Error()})
+				bad = append(bad, RowError{Reason: ReasonCSV, Value: err.Error(), Msg: err.Error()})
 				return recs, bad
 			}
 			line, _ := r.FieldPos(0)
@@ -271,23 +479,37 @@ func readCSV(text string) ([]csvRecord, []RowError) {
 	return recs, bad
 }
 
-func csvReason(pe *csv.ParseError) string {
+func csvReason(pe *csv.ParseError) RowError {
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
-		return "a quoted field is not closed"
+		return RowError{Reason: ReasonUnclosedQuote, Msg: "a quoted field is not closed"}
 	case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
-		return fmt.Sprintf("bad quote in column %d (double a quote inside a quoted field: \"\")", pe.Column)
+		return RowError{Reason: ReasonBadQuote, N: pe.Column, Msg: badQuoteMsg(pe.Column)}
 	}
-	return pe.Err.Error()
+	return RowError{Reason: ReasonCSV, Value: pe.Err.Error(), Msg: pe.Err.Error()}
 }
 
-// parseRepliesCSV reads our export format (a header starting
+func badQuoteMsg(col int) string {
+	return fmt.Sprintf("bad quote in column %d (double a quote inside a quoted field: \"\")", col)
+}
+
+// runeColumn turns the CSV reader's byte column (from 1) into a
+// character column, as an editor counts it: Chinese takes 3 bytes a character.
+func runeColumn(line string, byteCol int) int {
+	if byteCol < 1 || byteCol > len(line)+1 {
+		return byteCol
+	}
+	return utf8.RuneCountInString(line[:byteCol-1]) + 1
+}
+
+// parseCSV reads our export format (a header starting
 // category,title,shortcut,language), or the plain "shortcut,text" CSV other
 // seller tools write, with or without that header.
-func parseRepliesCSV(text string) ([]storage.CannedReply, []string, []RowError, error) {
+func (b *Batch) parseCSV(text string) error {
 	recs, bad := readCSV(text)
+	b.Bad = bad
 	if len(recs) == 0 {
-		return nil, nil, bad, nil
+		return nil
 	}
 	head := make([]string, len(recs[0].fields))
 	for i, f := range recs[0].fields {
@@ -300,12 +522,10 @@ func parseRepliesCSV(text string) ([]storage.CannedReply, []string, []RowError, 
 		recs = recs[1:]
 	case len(head) == 2:
 	default:
-		return nil, nil, bad, fmt.Errorf("line %d: not a canned-reply CSV: want the header category,title,shortcut,language,variant1... or two columns shortcut,text", recs[0].line)
+		return &FileError{Reason: FileNotCSV, Line: recs[0].line, Err: fmt.Errorf("line %d: not a canned-reply CSV: want the header category,title,shortcut,language,variant1... or two columns shortcut,text", recs[0].line)}
 	}
-	var out []storage.CannedReply
-	var where []string
 	for _, rec := range recs {
-		at := fmt.Sprintf("line %d", rec.line)
+		at := RowError{Line: rec.line}
 		f := rec.fields
 		if len(f) == 1 && strings.TrimSpace(f[0]) == "" {
 			continue // blank line
@@ -313,7 +533,9 @@ func parseRepliesCSV(text string) ([]storage.CannedReply, []string, []RowError, 
 		var r storage.CannedReply
 		if ours {
 			if len(f) < 4 {
-				bad = append(bad, RowError{at, fmt.Sprintf("%d columns, want at least 5", len(f))})
+				at.Reason, at.N, at.Max = ReasonColumns, len(f), 5
+				at.Msg = fmt.Sprintf("%d columns, want at least 5", len(f))
+				b.Bad = append(b.Bad, at)
 				continue
 			}
 			r = storage.CannedReply{Category: strings.TrimSpace(f[0]), Title: strings.TrimSpace(f[1]),
@@ -325,7 +547,9 @@ func parseRepliesCSV(text string) ([]storage.CannedReply, []string, []RowError, 
 			}
 		} else {
 			if len(f) != 2 {
-				bad = append(bad, RowError{at, fmt.Sprintf("%d columns, want 2 (shortcut,text)", len(f))})
+				at.Reason, at.N, at.Max = ReasonPlainColumns, len(f), 2
+				at.Msg = fmt.Sprintf("%d columns, want 2 (shortcut,text)", len(f))
+				b.Bad = append(b.Bad, at)
 				continue
 			}
 			r = storage.CannedReply{Shortcut: strings.TrimSpace(f[0]), Language: guessLanguage(f[1])}
@@ -333,13 +557,14 @@ func parseRepliesCSV(text string) ([]storage.CannedReply, []string, []RowError, 
 				r.Variants = []storage.CannedVariant{{Body: f[1]}}
 			}
 		}
-		if msg := checkReply(&r); msg != "" {
-			bad = append(bad, RowError{at, msg})
+		if e, ok := checkReply(&r); !ok {
+			e.Line = rec.line
+			b.Bad = append(b.Bad, e)
 			continue
 		}
-		out, where = append(out, r), append(where, at)
+		b.Replies, b.Lines = append(b.Replies, r), append(b.Lines, rec.line)
 	}
-	return out, where, bad, nil
+	return nil
 }
 
 // guessLanguage is for files that do not say: Chinese text is zh-Hans.
@@ -350,8 +575,9 @@ func guessLanguage(text string) string {
 	return "en"
 }
 
-// checkReply tidies an imported reply and says what is wrong with it, or "".
-func checkReply(r *storage.CannedReply) string {
+// checkReply tidies an imported reply and says what is wrong with it
+// (ok false), with no line set.
+func checkReply(r *storage.CannedReply) (RowError, bool) {
 	r.Shortcut = NormalizeShortcut(r.Shortcut)
 	if r.Title == "" {
 		r.Title = r.Shortcut
@@ -364,31 +590,36 @@ func checkReply(r *storage.CannedReply) string {
 		r.Language = guessLanguage(text)
 	}
 	n := func(s string) int { return utf8.RuneCountInString(s) }
+	tooLong := func(field string, got, most int) (RowError, bool) {
+		return RowError{Reason: ReasonTooLong, Field: field, N: got, Max: most,
+			Msg: fmt.Sprintf("%s too long (%d characters, at most %d)", field, got, most)}, false
+	}
 	switch {
 	case len(r.Variants) == 0:
-		return "no text"
+		return RowError{Reason: ReasonNoText, Msg: "no text"}, false
 	case r.Title == "":
-		return "no title or shortcut"
+		return RowError{Reason: ReasonNoTitle, Msg: "no title or shortcut"}, false
 	case strings.ContainsFunc(r.Shortcut, unicode.IsSpace):
-		return fmt.Sprintf("shortcut %q has a space", r.Shortcut)
+		return RowError{Reason: ReasonShortcutSpace, Value: r.Shortcut, Msg: fmt.Sprintf("shortcut %q has a space", r.Shortcut)}, false
 	case n(r.Shortcut) > MaxShortcut:
-		return fmt.Sprintf("shortcut too long (%d characters, at most %d)", n(r.Shortcut), MaxShortcut)
+		return tooLong("shortcut", n(r.Shortcut), MaxShortcut)
 	case n(r.Title) > MaxTitle:
-		return fmt.Sprintf("title too long (%d characters, at most %d)", n(r.Title), MaxTitle)
+		return tooLong("title", n(r.Title), MaxTitle)
 	case n(r.Category) > MaxCategory:
-		return fmt.Sprintf("category too long (%d characters, at most %d)", n(r.Category), MaxCategory)
+		return tooLong("category", n(r.Category), MaxCategory)
 	case len(r.Variants) > MaxVariants:
-		return fmt.Sprintf("%d variants, at most %d", len(r.Variants), MaxVariants)
+		return RowError{Reason: ReasonTooManyVariants, N: len(r.Variants), Max: MaxVariants,
+			Msg: fmt.Sprintf("%d variants, at most %d", len(r.Variants), MaxVariants)}, false
 	}
 	for i, v := range r.Variants {
 		if strings.TrimSpace(v.Body) == "" {
-			return fmt.Sprintf("variant %d has no text", i+1)
+			return RowError{Reason: ReasonEmptyVariant, N: i + 1, Msg: fmt.Sprintf("variant %d has no text", i+1)}, false
 		}
 		if n(v.Body) > MaxVariant {
-			return fmt.Sprintf("text too long (%d characters, at most %d)", n(v.Body), MaxVariant)
+			return tooLong("text", n(v.Body), MaxVariant)
 		}
 	}
-	return ""
+	return RowError{}, true
 }
 
 // replyKey is what makes two replies the same one on re-import: the
@@ -404,7 +635,9 @@ func replyKey(r storage.CannedReply) string {
 // Merge saves the batch's replies: one with the same shortcut (the title
 // when there is none) and language as a reply in the library updates it
 // (keeping its ID, usage and, from a CSV, its attachments), the others are
-// added. With dryRun nothing is written. bad are rows the store refused.
+// added. A JSON export's attachment bytes are stored with their replies;
+// one naming a file neither in the batch nor stored is refused. With dryRun
+// nothing is written. bad are rows the store refused.
 func Merge(tx *storage.Tx, b *Batch, dryRun bool) (added, updated int, bad []RowError, err error) {
 	existing, err := tx.CannedReplies()
 	if err != nil {
@@ -426,9 +659,16 @@ func Merge(tx *storage.Tx, b *Batch, dryRun bool) (added, updated int, bad []Row
 			}
 			isNew = false
 		}
+		if e, ok := b.putFiles(tx, r, dryRun); !ok {
+			e.Line, e.Record = b.Lines[i], !b.CSV
+			bad = append(bad, e)
+			continue
+		}
 		if !dryRun {
 			if err := tx.SaveCannedReply(&r); err != nil {
-				bad = append(bad, RowError{b.Where[i], err.Error()})
+				e := b.at(i)
+				e.Reason, e.Value, e.Msg = ReasonStore, err.Error(), err.Error()
+				bad = append(bad, e)
 				continue
 			}
 		} else if r.ID == 0 {
@@ -441,5 +681,29 @@ func Merge(tx *storage.Tx, b *Batch, dryRun bool) (added, updated int, bad []Row
 		}
 		byKey[replyKey(r)] = r
 	}
+	if !dryRun {
+		// Files of attachments an update replaced.
+		if _, err := tx.PruneCannedFiles(); err != nil {
+			return added, updated, bad, err
+		}
+	}
 	return added, updated, bad, nil
+}
+
+// putFiles stores the bytes of the reply's attachments that the batch
+// carries; ok is false when one is neither in the batch nor stored.
+func (b *Batch) putFiles(tx *storage.Tx, r storage.CannedReply, dryRun bool) (RowError, bool) {
+	for _, a := range r.Attachments {
+		data, ok := b.Files[a.Hash]
+		switch {
+		case !ok && !tx.HasCannedFile(a.Hash):
+			return RowError{Reason: ReasonAttachmentGone, Value: a.Name,
+				Msg: fmt.Sprintf("attachment %s has no data and is not in the library", a.Name)}, false
+		case ok && !dryRun:
+			if _, err := tx.PutCannedFile(data); err != nil {
+				return RowError{Reason: ReasonStore, Value: err.Error(), Msg: err.Error()}, false
+			}
+		}
+	}
+	return RowError{}, true
 }
