@@ -2,6 +2,10 @@ package mailbox
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -127,4 +131,47 @@ func capFileName(name string) string {
 		n--
 	}
 	return strings.TrimRight(stem[:n], ". ") + ext
+}
+
+// SaveAttachment writes data into dir under the sanitized form of name
+// and returns the name it used: "photo (2).jpg" when "photo.jpg" is
+// taken, as nothing is overwritten. The file is opened through an
+// os.Root on dir, so whatever the name says, it cannot land outside the
+// folder (not through "..", an absolute path or a symbolic link), and it
+// is readable by the seller only.
+func SaveAttachment(dir, name string, data []byte) (string, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return "", fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	defer root.Close()
+	safe := SafeFileName(name)
+	ext := filepath.Ext(safe)
+	stem := strings.TrimSuffix(safe, ext)
+	if stem == "" { // ".jpg": the extension is the whole name
+		stem, ext = safe, ""
+	}
+	for n := 1; n <= 1000; n++ {
+		try := safe
+		if n > 1 {
+			try = capFileName(fmt.Sprintf("%s (%d)%s", stem, n, ext))
+		}
+		f, err := root.OpenFile(try, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("create %s in %s: %w", try, dir, err)
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = root.Remove(try) // no half-written file left behind
+			return "", fmt.Errorf("write %s in %s: %w", try, dir, err)
+		}
+		return try, nil
+	}
+	return "", fmt.Errorf("save %s in %s: %w", safe, dir, fs.ErrExist)
 }

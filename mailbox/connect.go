@@ -4,8 +4,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -29,27 +31,38 @@ var ErrInsecureRemote = errors.New("security \"none\" is only allowed for server
 // ConnectOptions tune how a connection is made; the zero value is right
 // for real servers.
 type ConnectOptions struct {
-	// TLSConfig, when set, replaces the default verified TLS settings
-	// (tests pass their own root CA; pinned certificates come later).
+	// TLSConfig, when set, replaces the default TLS settings (tests pass
+	// their own root CA). Certificates are verified all the same, or
+	// matched against the account's pinned fingerprints.
 	TLSConfig *tls.Config
 	// Handler receives unsolicited IMAP data (EXISTS, EXPUNGE, FETCH).
 	Handler *imapclient.UnilateralDataHandler
+	// Debug, when set, hears the protocol conversation through a
+	// redacting writer: logins, authentication exchanges and message
+	// contents never reach it.
+	Debug io.Writer
 }
 
-// CheckSecurity tells whether the account's security setting is allowed.
+// CheckSecurity tells whether the account's security settings are
+// allowed: plain text only to servers on this machine.
 func CheckSecurity(a storage.Account) error {
-	switch a.Security {
+	if err := checkSecurity(a.Security, a.IMAP); err != nil {
+		return err
+	}
+	return checkSecurity(a.SendSecurity(), a.SMTP)
+}
+
+func checkSecurity(sec storage.Security, addr string) error {
+	switch sec {
 	case storage.SecurityTLS, storage.SecurityStartTLS, "":
 		return nil
 	case storage.SecurityNone:
-		for _, addr := range []string{a.IMAP, a.SMTP} {
-			if addr != "" && !IsLoopback(addr) {
-				return fmt.Errorf("%s: %w", addr, ErrInsecureRemote)
-			}
+		if addr != "" && !IsLoopback(addr) {
+			return fmt.Errorf("%s: %w", addr, ErrInsecureRemote)
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown security %q (want tls, starttls or none)", a.Security)
+	return fmt.Errorf("unknown security %q (want tls, starttls or none)", sec)
 }
 
 // IsLoopback reports whether host:port names this machine.
@@ -65,31 +78,27 @@ func IsLoopback(hostport string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func tlsConfig(hostport string, o ConnectOptions) *tls.Config {
-	if o.TLSConfig != nil {
-		return o.TLSConfig.Clone()
-	}
-	host, _, _ := net.SplitHostPort(hostport)
-	return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-}
-
 // DialIMAP connects to the account's IMAP server, logs in and identifies
 // the client (NetEase 163/126 refuse SELECT until they hear an ID).
 func DialIMAP(a storage.Account, password string, o ConnectOptions) (*imapclient.Client, error) {
 	if err := CheckSecurity(a); err != nil {
 		return nil, err
 	}
+	cfg, chk := tlsFor(a, a.IMAP, o)
 	opts := &imapclient.Options{
-		TLSConfig:             tlsConfig(a.IMAP, o),
+		TLSConfig:             cfg,
 		WordDecoder:           &mime.WordDecoder{CharsetReader: charset.Reader},
 		UnilateralDataHandler: o.Handler,
 		Dialer:                &net.Dialer{Timeout: DialTimeout},
+	}
+	if o.Debug != nil {
+		opts.DebugWriter = NewWireRedactor(o.Debug, "imap", password, PlainAuthSecret(a.Username, password))
 	}
 	var c *imapclient.Client
 	var err error
 	switch a.Security {
 	case storage.SecurityStartTLS:
-		// go-imap fails the dial when the server offers no STARTTLS: no
+		// go-imap fails the dial when the server refuses STARTTLS: no
 		// silent downgrade to plain text.
 		c, err = imapclient.DialStartTLS(a.IMAP, opts)
 	case storage.SecurityNone:
@@ -98,7 +107,7 @@ func DialIMAP(a storage.Account, password string, o ConnectOptions) (*imapclient
 		c, err = imapclient.DialTLS(a.IMAP, opts)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("connect to IMAP %s: %w", a.IMAP, err)
+		return nil, fmt.Errorf("connect to IMAP %s: %w", a.IMAP, certProblem(chk, err))
 	}
 	if err := c.Login(a.Username, password).Wait(); err != nil {
 		c.Close()
@@ -120,16 +129,21 @@ func DialSMTP(a storage.Account, password string, o ConnectOptions) (*smtp.Clien
 	}
 	var c *smtp.Client
 	var err error
-	switch a.Security {
+	cfg, chk := tlsFor(a, a.SMTP, o)
+	switch a.SendSecurity() {
 	case storage.SecurityStartTLS:
-		c, err = smtp.DialStartTLS(a.SMTP, tlsConfig(a.SMTP, o))
+		// go-smtp refuses a server that does not offer STARTTLS.
+		c, err = smtp.DialStartTLS(a.SMTP, cfg)
 	case storage.SecurityNone:
 		c, err = smtp.Dial(a.SMTP)
 	default:
-		c, err = smtp.DialTLS(a.SMTP, tlsConfig(a.SMTP, o))
+		c, err = smtp.DialTLS(a.SMTP, cfg)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("connect to SMTP %s: %w", a.SMTP, err)
+		return nil, fmt.Errorf("connect to SMTP %s: %w", a.SMTP, certProblem(chk, err))
+	}
+	if o.Debug != nil {
+		c.DebugWriter = NewWireRedactor(o.Debug, "smtp", password, PlainAuthSecret(a.Username, password))
 	}
 	if password != "" {
 		if ok, _ := c.Extension("AUTH"); !ok {
@@ -142,4 +156,22 @@ func DialSMTP(a storage.Account, password string, o ConnectOptions) (*smtp.Clien
 		}
 	}
 	return c, nil
+}
+
+// ServerWords is what the mail server itself said in a failed exchange
+// (an IMAP NO or BAD, an SMTP reply), or "" when it said nothing.
+func ServerWords(err error) string {
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		w := string(ie.Type)
+		if ie.Code != "" {
+			w += " [" + string(ie.Code) + "]"
+		}
+		return strings.TrimSpace(w + " " + ie.Text)
+	}
+	var se *smtp.SMTPError
+	if errors.As(err, &se) {
+		return strings.TrimSpace(fmt.Sprintf("%d %s", se.Code, se.Message))
+	}
+	return ""
 }

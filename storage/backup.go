@@ -15,9 +15,9 @@ import (
 // stays in use: the copy goes to a temporary file beside path, is synced,
 // then renamed into place, so path is never a half-written backup.
 func (s *Store) Backup(path string) error {
-	return writeAtomic(path, func(f *os.File) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
 		return s.db.View(func(btx *bolt.Tx) error {
-			_, err := btx.WriteTo(f)
+			_, err := btx.WriteTo(w)
 			return err
 		})
 	})
@@ -43,8 +43,8 @@ func Restore(dir, src string) error {
 	}
 	defer in.Close()
 	tmp := dst + ".restore"
-	err = writeAtomic(tmp, func(f *os.File) error {
-		_, err := io.Copy(f, in)
+	err = WriteFileAtomic(tmp, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
 	})
 	if cerr := cur.Close(); err == nil {
@@ -97,8 +97,10 @@ func ValidateBackup(path string) error {
 	})
 }
 
-// writeAtomic creates path through a synced temporary file and a rename.
-func writeAtomic(path string, write func(*os.File) error) error {
+// WriteFileAtomic creates path (0600) through a temporary file beside it
+// that is synced and then renamed, so path is never half written (a
+// backup, an export), and a failed or cancelled write leaves nothing.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/binary"
 	"fmt"
 	"time"
 )
@@ -23,14 +24,14 @@ var calls = table[Call]{
 	indexes: []index[Call]{
 		{bucket: bCallCustomer, keys: func(c *Call) [][]byte { return [][]byte{join(u64(c.CustomerID), timeKey(c.Start))} }},
 	},
-	prepare: func(tx *Tx, _, c *Call) error {
+	prepare: func(tx *Tx, old, c *Call) error {
 		if c.CustomerID == 0 {
 			return fmt.Errorf("call has no customer")
 		}
 		if c.Start.IsZero() {
 			c.Start = tx.now()
 		}
-		return nil
+		return callRules(tx, old, c)
 	},
 }
 
@@ -179,3 +180,20 @@ func noteTarget(kind Kind, id uint64) []byte { return join(strKey(string(kind)),
 
 // DeleteNote removes a note.
 func (tx *Tx) DeleteNote(id uint64) error { return notes.delete(tx, id) }
+
+// NextFollowUpDue is the earliest due time of an open follow-up after the
+// time, for a timer that wakes when the next one falls due.
+func (tx *Tx) NextFollowUpDue(after time.Time) (time.Time, bool) {
+	var next time.Time
+	found := false
+	c := tx.btx.Bucket(bFollowUpDue).Cursor()
+	for k, _ := c.Seek(join([]byte{dueOpen}, timeKey(after.Add(time.Nanosecond)))); k != nil && k[0] == dueOpen; k, _ = c.Next() {
+		f, err := tx.FollowUp(binary.BigEndian.Uint64(k[len(k)-8:]))
+		if err != nil {
+			continue
+		}
+		next, found = f.Due, true
+		break
+	}
+	return next, found
+}

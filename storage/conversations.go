@@ -44,7 +44,16 @@ var conversations = table[Conversation]{
 		} else {
 			tx.stamp(&c.Created, &c.Updated, c.Created)
 		}
-		return nil
+		// The close time feeds the resolution-time figures.
+		switch {
+		case c.Status != StatusClosed:
+			c.Closed = time.Time{}
+		case old != nil && old.Status != StatusClosed:
+			c.Closed = tx.now()
+		case old != nil && c.Closed.IsZero():
+			c.Closed = old.Closed
+		}
+		return conversationRules(tx, old, c) // follow-up rules, same transaction
 	},
 }
 
@@ -127,9 +136,13 @@ func (tx *Tx) SnoozedIDs(now time.Time) []uint64 {
 func (tx *Tx) TaggedIDs(tag string) []uint64 { return idsUnder(tx, bConvTag, strKey(tag)) }
 
 // ConversationTags lists every tag in use, sorted.
-func (tx *Tx) ConversationTags() []string {
+func (tx *Tx) ConversationTags() []string { return indexedTags(tx, bConvTag) }
+
+// indexedTags lists the distinct tags of a tag index (keys are the tag
+// then a separator and an 8-byte ID), in key order.
+func indexedTags(tx *Tx, ix []byte) []string {
 	var tags []string
-	c := tx.btx.Bucket(bConvTag).Cursor()
+	c := tx.btx.Bucket(ix).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if len(k) < 9 {
 			continue

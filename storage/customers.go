@@ -1,15 +1,19 @@
 package storage
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 var (
 	bCustomers     = []byte("customers")
 	bCustomerEmail = []byte("customer_by_email")
 	bCustomerPhone = []byte("customer_by_phone")
+	bCustomerTag   = []byte("customer_by_tag")
 )
 
 var customers = table[Customer]{
@@ -31,6 +35,15 @@ var customers = table[Customer]{
 			for _, p := range c.Phones {
 				if n := NormalizePhone(p.Number); n != "" {
 					ks = append(ks, strKey(n))
+				}
+			}
+			return ks
+		}},
+		{bucket: bCustomerTag, keys: func(c *Customer) [][]byte {
+			ks := make([][]byte, 0, len(c.Tags))
+			for _, t := range c.Tags {
+				if t = strings.TrimSpace(t); t != "" {
+					ks = append(ks, strKey(t))
 				}
 			}
 			return ks
@@ -149,4 +162,176 @@ func idsUnderOrdered(tx *Tx, ix, prefix []byte, reverse bool) []uint64 {
 		return true
 	})
 	return ids
+}
+
+// CustomerTags lists every tag on a customer, sorted.
+func (tx *Tx) CustomerTags() []string { return indexedTags(tx, bCustomerTag) }
+
+// CustomerFilter narrows a customer search. It runs once per search, in
+// the search's transaction, to gather what it needs (who has open items,
+// which customers own an order number), and returns the test each
+// customer must pass. New filters are new functions of this type.
+type CustomerFilter func(tx *Tx) (func(*Customer) bool, error)
+
+// InSegment keeps the customers of a segment.
+func InSegment(s Segment) CustomerFilter {
+	return func(*Tx) (func(*Customer) bool, error) {
+		return func(c *Customer) bool { return c.Segment == s }, nil
+	}
+}
+
+// WithTag keeps the customers with the tag.
+func WithTag(tag string) CustomerFilter {
+	return func(*Tx) (func(*Customer) bool, error) {
+		return func(c *Customer) bool { return slices.Contains(c.Tags, tag) }, nil
+	}
+}
+
+// WithOpenItems keeps the customers with something still to do: a
+// conversation not closed, a follow-up not done or an after-sales case
+// not closed.
+func WithOpenItems() CustomerFilter {
+	return func(tx *Tx) (func(*Customer) bool, error) {
+		open, err := tx.customersWithOpenItems()
+		if err != nil {
+			return nil, err
+		}
+		return func(c *Customer) bool { return open[c.ID] }, nil
+	}
+}
+
+func (tx *Tx) customersWithOpenItems() (map[uint64]bool, error) {
+	open := map[uint64]bool{}
+	for _, st := range []ConversationStatus{StatusOpen, StatusWaiting} {
+		for _, id := range tx.ConversationIDs(st) {
+			c, err := tx.Conversation(id)
+			if err != nil {
+				return nil, err
+			}
+			open[c.CustomerID] = true
+		}
+	}
+	fs, err := tx.FollowUpsDue(time.Time{}, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		open[f.CustomerID] = true
+	}
+	err = tx.eachOrder(func(o *Order) bool {
+		if o.HasOpenCase() {
+			open[o.CustomerID] = true
+		}
+		return true
+	})
+	return open, err
+}
+
+// Matching keeps the customers the seller's words find: part of the name,
+// an email address, a tag, a phone number written any way, or the number
+// (or tracking number) of one of their orders.
+func Matching(text string) CustomerFilter {
+	return func(tx *Tx) (func(*Customer) bool, error) {
+		q := strings.ToLower(strings.TrimSpace(text))
+		if q == "" {
+			return func(*Customer) bool { return true }, nil
+		}
+		// Orders are found by their index, whole numbers only: a part of a
+		// long order number matching would find customers at random.
+		owners := map[uint64]bool{}
+		for _, find := range []func(string) ([]Order, error){tx.OrdersByNumber, tx.OrdersByTracking} {
+			os, err := find(text)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range os {
+				owners[o.CustomerID] = true
+			}
+		}
+		digits := NormalizePhone(text)
+		// A phone query needs a few digits and little else, so "2025" in a
+		// name search does not match every phone.
+		phoneLike := len(strings.TrimLeft(digits, "+")) >= 4 && !strings.ContainsFunc(q, func(r rune) bool {
+			return r != '+' && r != '-' && r != ' ' && r != '(' && r != ')' && (r < '0' || r > '9') && (r < '０' || r > '９')
+		})
+		return func(c *Customer) bool {
+			if owners[c.ID] || strings.Contains(strings.ToLower(c.Name), q) {
+				return true
+			}
+			for _, e := range c.Emails {
+				if strings.Contains(strings.ToLower(e), q) {
+					return true
+				}
+			}
+			for _, t := range c.Tags {
+				if strings.Contains(strings.ToLower(t), q) {
+					return true
+				}
+			}
+			for _, h := range c.IM {
+				if strings.Contains(strings.ToLower(h.Handle), q) {
+					return true
+				}
+			}
+			if phoneLike {
+				for _, p := range c.Phones {
+					if n := NormalizePhone(p.Number); strings.Contains(n, digits) || strings.Contains(digits, n) && len(n) >= 7 {
+						return true
+					}
+				}
+			}
+			return false
+		}, nil
+	}
+}
+
+// FindCustomers lists the IDs of the customers that pass every filter,
+// in the order they came to the shop. It reads every customer record, which a shop's archive
+// (thousands, tens of thousands) allows per keystroke; the list shows
+// them by ID, reading only the rows on screen.
+func (tx *Tx) FindCustomers(filters ...CustomerFilter) ([]uint64, error) {
+	tests := make([]func(*Customer) bool, 0, len(filters))
+	for _, f := range filters {
+		if f == nil {
+			continue
+		}
+		t, err := f(tx)
+		if err != nil {
+			return nil, err
+		}
+		tests = append(tests, t)
+	}
+	var ids []uint64
+	c := tx.btx.Bucket(bCustomers).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(tests) == 0 {
+			ids = append(ids, binary.BigEndian.Uint64(k))
+			continue
+		}
+		var rec Customer
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, fmt.Errorf("decode customer %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		if !slices.ContainsFunc(tests, func(t func(*Customer) bool) bool { return !t(&rec) }) {
+			ids = append(ids, rec.ID)
+		}
+	}
+	return ids, nil
+}
+
+// CustomersByID reads the customers with the IDs, in that order; IDs no
+// longer stored (deleted since the list was made) are skipped.
+func (tx *Tx) CustomersByID(ids []uint64) ([]Customer, error) {
+	out := make([]Customer, 0, len(ids))
+	for _, id := range ids {
+		c, err := tx.Customer(id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

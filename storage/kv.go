@@ -60,3 +60,30 @@ func deletePrefix(tx *Tx, bucket, prefix []byte) error {
 	}
 	return nil
 }
+
+// Import presets are the seller's own column mappings, stored as the
+// importer encodes them (storage does not interpret them), in the meta
+// bucket under a prefix, so they need no bucket of their own.
+var importPresetPrefix = []byte("import_preset\x00")
+
+// SaveImportPreset stores a named import preset, replacing one of the same name.
+func (tx *Tx) SaveImportPreset(name string, data []byte) error {
+	if name == "" {
+		return fmt.Errorf("import preset has no name")
+	}
+	if err := tx.btx.Bucket(bMeta).Put(join(importPresetPrefix, []byte(name)), bytes.Clone(data)); err != nil {
+		return fmt.Errorf("put import preset %s: %w", name, err)
+	}
+	tx.emit(KindSettings, 0, OpSaved)
+	return nil
+}
+
+// ImportPresets returns the stored import presets by name.
+func (tx *Tx) ImportPresets() map[string][]byte {
+	out := map[string][]byte{}
+	c := tx.btx.Bucket(bMeta).Cursor()
+	for k, v := c.Seek(importPresetPrefix); k != nil && bytes.HasPrefix(k, importPresetPrefix); k, v = c.Next() {
+		out[string(k[len(importPresetPrefix):])] = bytes.Clone(v)
+	}
+	return out
+}

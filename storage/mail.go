@@ -29,6 +29,22 @@ type Account struct {
 	SentFolder  string    `json:"sent_folder,omitempty"`
 	Signature   string    `json:"signature,omitempty"`
 	Created     time.Time `json:"created"`
+	// TLSPins are the SHA-256 fingerprints of server certificates no
+	// authority vouches for (self-signed) that the seller confirmed; with
+	// any set, only those certificates are accepted.
+	TLSPins []string `json:"tls_pins,omitempty"`
+	// SMTPSecurity, when set, is the SMTP server's own protection where
+	// it differs from IMAP's (Outlook and iCloud send with STARTTLS on
+	// 587 while IMAP uses implicit TLS); empty means Security.
+	SMTPSecurity Security `json:"smtp_security,omitempty"`
+}
+
+// SendSecurity is how the SMTP connection is protected.
+func (a Account) SendSecurity() Security {
+	if a.SMTPSecurity != "" {
+		return a.SMTPSecurity
+	}
+	return a.Security
 }
 
 // FolderRole says what a synced folder is for.

@@ -59,6 +59,18 @@ var migrations = []migration{
 	{5, "canned-reply attachments", func(tx *Tx) error {
 		return createBuckets(tx, "canned_files")
 	}},
+	{6, "index customers by tag", func(tx *Tx) error {
+		if err := createBuckets(tx, "customer_by_tag"); err != nil {
+			return err
+		}
+		return rebuildIndexes(tx, customers, bCustomerTag)
+	}},
+	{7, "rules that made follow-ups (followup_rules.go)", func(tx *Tx) error {
+		return createBuckets(tx, "followup_rules_fired")
+	}},
+	{8, "audit log (forget.go)", func(tx *Tx) error {
+		return createBuckets(tx, "audit")
+	}},
 }
 
 // rebuildIndexes writes the named indexes of a table afresh from its

@@ -72,6 +72,12 @@ type Conversation struct {
 	LastOutbound  time.Time `json:"last_outbound,omitzero"`
 	Created       time.Time `json:"created"`
 	Updated       time.Time `json:"updated"`
+	// Severity marks the conversation as a complaint (with the tag
+	// "complaint", or on its own) and chooses the procedure's timers.
+	Severity Severity `json:"severity,omitempty"`
+	// Closed is when the seller closed the conversation; zero while it is
+	// not closed, and for conversations that arrived closed (old history).
+	Closed time.Time `json:"closed,omitzero"`
 }
 
 // WaitingSince is when the customer started waiting for us: their oldest
@@ -213,6 +219,8 @@ type AfterSalesCase struct {
 	Amount Money      `json:"amount,omitempty"`
 	Steps  []CaseStep `json:"steps,omitempty"`
 	Opened time.Time  `json:"opened"`
+	// ReasonText is the buyer's own words beside Reason (one of CaseReasons).
+	ReasonText string `json:"reason_text,omitempty"`
 }
 
 // StatusChange records an order status the order went through.
@@ -247,6 +255,7 @@ const (
 	CallFollowUp  CallOutcome = "follow_up"
 	CallNoAnswer  CallOutcome = "no_answer"
 	CallEscalated CallOutcome = "escalated"
+	CallComplaint CallOutcome = "complaint" // starts the complaint procedure
 )
 
 type Call struct {
@@ -258,6 +267,12 @@ type Call struct {
 	Duration   time.Duration `json:"duration"`
 	Summary    string        `json:"summary"`
 	Outcome    CallOutcome   `json:"outcome"`
+	// Follow-up rules (followup_rules.go): the conversation the call was
+	// about, the call-back time the seller chose for a follow-up outcome,
+	// and a complaint's severity.
+	ConversationID uint64    `json:"conversation_id,omitempty"`
+	FollowUpDue    time.Time `json:"follow_up_due,omitzero"`
+	Severity       Severity  `json:"severity,omitempty"`
 }
 
 type FollowUpKind string
@@ -269,7 +284,22 @@ const (
 	FollowPayment      FollowUpKind = "payment"
 	FollowCare         FollowUpKind = "care"
 	FollowOther        FollowUpKind = "other"
+	FollowCallBack     FollowUpKind = "call_back" // a call that was not answered
+	FollowEscalate     FollowUpKind = "escalate"  // complaint procedure: tell the owner
+	FollowSolution     FollowUpKind = "solution"  // complaint procedure: propose a solution
 )
+
+// Severity is a complaint's 危机等级; it chooses the procedure's timers.
+type Severity string
+
+const (
+	SeverityLow    Severity = "low"
+	SeverityMedium Severity = "medium"
+	SeverityHigh   Severity = "high"
+)
+
+// Severities lists the severities from mild to serious.
+var Severities = []Severity{SeverityLow, SeverityMedium, SeverityHigh}
 
 type FollowUp struct {
 	ID             uint64       `json:"id"`
@@ -281,6 +311,12 @@ type FollowUp struct {
 	Done           time.Time    `json:"done,omitzero"`
 	Note           string       `json:"note,omitempty"`
 	Created        time.Time    `json:"created"`
+	// Rule names the automatic schedule that made the follow-up and what
+	// for ("sop:conv:12:escalate"), so no rule makes the same one twice.
+	Rule string `json:"rule,omitempty"`
+	// Rating (1-5; 0 none) and Comment record a satisfaction visit's answer.
+	Rating  int    `json:"rating,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Note is an internal note. It always names its customer so the timeline
@@ -344,6 +380,17 @@ type Settings struct {
 	// CannedSeeded records that the default canned replies were added once,
 	// so replies the seller deleted do not come back.
 	CannedSeeded bool `json:"canned_seeded,omitempty"`
+	// Rules are the automatic follow-up schedules (followup_rules.go).
+	Rules FollowUpRules `json:"rules"`
+	// DormantMonths is how long without a message, call or order makes a
+	// customer dormant (沉睡客户); 0 means the default, 6.
+	DormantMonths int `json:"dormant_months,omitempty"`
+	// Automatic daily backups (backup_auto.go). They are on unless
+	// BackupOff; BackupDir empty means "backups" beside the database;
+	// BackupKeep 0 means the default, 7.
+	BackupOff  bool   `json:"backup_off,omitempty"`
+	BackupDir  string `json:"backup_dir,omitempty"`
+	BackupKeep int    `json:"backup_keep,omitempty"`
 }
 
 // DefaultSettings are what a new shop starts with.
@@ -358,5 +405,6 @@ func DefaultSettings() Settings {
 		},
 		ResponseTarget: 10 * time.Minute,
 		VIPThreshold:   500000, // 5,000.00 in the shop's currency
+		Rules:          DefaultFollowUpRules(),
 	}
 }

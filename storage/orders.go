@@ -1,8 +1,13 @@
 package storage
 
 import (
+	"cmp"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 var (
@@ -54,7 +59,7 @@ var orders = table[Order]{
 				c.Steps = append(c.Steps, CaseStep{State: c.State, At: o.Updated})
 			}
 		}
-		return nil
+		return orderRules(tx, old, o) // follow-up rules, same transaction
 	},
 }
 
@@ -100,3 +105,116 @@ func (tx *Tx) CountOrders() int { return orders.count(tx) }
 
 // DeleteOrder removes an order.
 func (tx *Tx) DeleteOrder(id uint64) error { return orders.delete(tx, id) }
+
+// CaseReasons are why buyers ask for after-sales, in the order the UI
+// offers them; AfterSalesCase.Reason holds one, ReasonText the buyer's words.
+var CaseReasons = []string{"size_wrong", "quality", "not_as_described", "damaged", "wrong_item",
+	"changed_mind", "late_delivery", "other"}
+
+// CaseStates lists the after-sales states in the order the UI offers them
+// (CaseKinds, the kinds).
+var CaseStates = []CaseState{CaseRequested, CaseApproved, CaseGoodsBack, CaseRefunded, CaseClosed}
+
+// HasOpenCase reports whether an after-sales case on the order is still open.
+func (o *Order) HasOpenCase() bool {
+	return slices.ContainsFunc(o.Cases, func(c AfterSalesCase) bool { return c.State != CaseClosed })
+}
+
+// eachOrder calls fn with every order, by ID, until it returns false.
+func (tx *Tx) eachOrder(fn func(*Order) bool) error {
+	c := tx.btx.Bucket(bOrders).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var o Order
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("decode order %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		if !fn(&o) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// OrderFilter is one test an order must pass in FindOrders.
+type OrderFilter func(*Order) bool
+
+// OrderInStatus keeps the orders in the status.
+func OrderInStatus(s OrderStatus) OrderFilter { return func(o *Order) bool { return o.Status == s } }
+
+// OrderOnPlatform keeps the orders from the platform.
+func OrderOnPlatform(p Platform) OrderFilter { return func(o *Order) bool { return o.Platform == p } }
+
+// OrderWithCases keeps the orders with an after-sales case (open or not).
+func OrderWithCases() OrderFilter { return func(o *Order) bool { return len(o.Cases) > 0 } }
+
+// OrderNumbered keeps the orders whose number or tracking number contains
+// the text, however it was spaced, dashed or cased.
+func OrderNumbered(text string) OrderFilter {
+	q := numberChars(text)
+	return func(o *Order) bool {
+		return q == "" || strings.Contains(numberChars(o.Number), q) || strings.Contains(numberChars(o.Tracking), q)
+	}
+}
+
+// numberChars keeps the letters and digits of a number, upper-cased.
+func numberChars(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// FindOrders lists the IDs of the orders that pass every filter, latest
+// placed first.
+func (tx *Tx) FindOrders(filters ...OrderFilter) ([]uint64, error) {
+	type placed struct {
+		id uint64
+		at time.Time
+	}
+	var found []placed
+	err := tx.eachOrder(func(o *Order) bool {
+		for _, f := range filters {
+			if f != nil && !f(o) {
+				return true
+			}
+		}
+		found = append(found, placed{o.ID, o.Placed})
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(found, func(a, b placed) int {
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	ids := make([]uint64, len(found))
+	for i, p := range found {
+		ids[i] = p.id
+	}
+	return ids, nil
+}
+
+// OrdersByID reads the orders with the IDs, in that order, skipping any
+// deleted since the list was made.
+func (tx *Tx) OrdersByID(ids []uint64) ([]Order, error) {
+	out := make([]Order, 0, len(ids))
+	for _, id := range ids {
+		o, err := tx.Order(id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}

@@ -119,7 +119,15 @@ type Tx struct {
 	now    func() time.Time
 	events []Event
 	seen   map[Event]bool
+	// past marks a transaction that writes down what happened before
+	// (demo seeding, old history): a closing or a call it records is not
+	// the seller acting now, so no visit or call-back is planned for it.
+	// A complaint still open still starts its procedure.
+	past bool
 }
+
+// RecordingPast says the transaction records past events; see Tx.past.
+func (tx *Tx) RecordingPast() { tx.past = true }
 
 // stamp sets a record's times: created keeps its first value (prev when
 // the caller left it empty, now for a new record), updated becomes now.

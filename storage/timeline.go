@@ -2,6 +2,7 @@ package storage
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -83,12 +84,15 @@ func (tx *Tx) Timeline(customerID uint64) ([]TimelineEntry, error) {
 		return nil, err
 	}
 	for _, f := range fs {
+		if strings.HasPrefix(f.Rule, "case:") {
+			continue // a case's decision clock: its steps are already here
+		}
 		at := f.Due
 		if !f.Done.IsZero() {
 			at = f.Done
 		}
 		out = append(out, TimelineEntry{At: at, Kind: TimelineFollowUp, ID: f.ID,
-			Title: string(f.Kind), Detail: f.Note})
+			Title: string(f.Kind), Detail: followUpDetail(f)})
 	}
 	slices.SortStableFunc(out, func(a, b TimelineEntry) int { return a.At.Compare(b.At) })
 	return out, nil

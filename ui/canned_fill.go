@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,7 @@ func writeCannedFile(tx *storage.Tx, dir string, a storage.CannedAttachment) (st
 	if err := os.MkdirAll(folder, 0o700); err != nil {
 		return "", err
 	}
-	return path, canned.WriteFileAtomic(path, data)
+	return path, storage.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err })
 }
 
 // cannedFill is the form that asks for the placeholders a reply still

@@ -30,6 +30,7 @@ func (d *Desk) showConversation(id uint64) *conversationView {
 	v := &conversationView{d: d, id: id, compose: d.actions.compose, log: d.log.WithField("conversation", id), opened: time.Now()}
 	v.reload = newThrottle(reloadEvery, v.load)
 	d.push(v.build(), v.close)
+	d.shownConv = v
 	v.unsubscribe = d.store.Subscribe(v.changed)
 	v.reload.Trigger()
 	return v
@@ -65,6 +66,8 @@ type conversationView struct {
 	showEarlier bool
 	notes       map[uint64]fyne.CanvasObject
 	actions     *convActions
+	clocks      *clockStrip
+	rating      *ratingForm // the latest rating form, for tests
 	panel       *customerPanel
 	// The latest source window and save dialog, for tests.
 	source     *sourceView
@@ -82,6 +85,7 @@ type convData struct {
 	followUps []storage.FollowUp // the customer's open ones, earliest due first
 	tags      []string           // every tag in use, for suggestions
 	missing   bool               // the conversation no longer exists
+	clocks    convClocks         // complaint and after-sales timers (conversation_clocks.go)
 }
 
 func (v *conversationView) build() fyne.CanvasObject {
@@ -100,9 +104,10 @@ func (v *conversationView) build() fyne.CanvasObject {
 	v.notice.Hide()
 
 	v.actions = newConvActions(v)
+	v.clocks = newClockStrip(v)
 	head := container.NewVBox(
 		container.NewBorder(nil, nil, back, nil, v.subject),
-		v.about, v.tagLine, v.actions.bar, v.notice, widget.NewSeparator())
+		v.about, v.tagLine, v.clocks.box, v.actions.bar, v.notice, widget.NewSeparator())
 
 	v.list = container.NewVBox()
 	v.scroll = container.NewVScroll(container.NewPadded(v.list))
@@ -213,7 +218,7 @@ func (v *conversationView) read() (convData, error) {
 			}
 		}
 		data.tags = tx.ConversationTags()
-		return nil
+		return readClocks(tx, &data)
 	})
 	return data, err
 }
@@ -275,6 +280,7 @@ func (v *conversationView) apply(data convData, err error) {
 	}
 
 	grew := v.showMessages(data)
+	v.clocks.update(data, v.d.now())
 	v.actions.update(data)
 	v.panel.update(data)
 	if grew {

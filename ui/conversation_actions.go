@@ -30,15 +30,19 @@ type convActions struct {
 	snoozeBtn, tagsBtn                *tipButton
 	noteBtn, callBtn, followBtn       *tipButton
 	orderBtn                          *tipButton
+	complaintBtn                      *tipButton
 
 	// The forms last opened, for tests.
 	snooze   *snoozeForm
 	tags     *tagsForm
 	note     *dialog.FormDialog
 	noteText *widget.Entry
-	call     *callForm
+	call     *callDialog
 	follow   *followUpForm
 	order    *orderForm
+	// complaint marks the conversation a complaint (conversation_clocks.go).
+	complaint    *dialog.FormDialog
+	complaintSev *widget.RadioGroup
 }
 
 func newConvActions(v *conversationView) *convActions {
@@ -56,12 +60,13 @@ func newConvActions(v *conversationView) *convActions {
 	a.callBtn = t(lang.L("Log call"), theme.VolumeUpIcon(), lang.L("Record a phone call with this customer"), func() { a.showCall() })
 	a.followBtn = t(lang.L("New"), theme.ContentAddIcon(), lang.L("Schedule a follow-up with this customer"), func() { a.showFollowUp() })
 	a.orderBtn = t(lang.L("Link or add"), theme.ContentAddIcon(), lang.L("Link an order to this conversation, or record a new one"), func() { a.showOrder() })
+	a.complaintBtn = t(lang.L("Complaint"), theme.WarningIcon(), lang.L("Mark as a complaint and start the complaint procedure"), func() { a.showComplaint() })
 	a.reopenBtn.Hide()
 	// Calls, follow-ups and orders are about the customer: their buttons
 	// sit in the side panel beside the customer's records, which also
 	// keeps this row narrow enough for the default window.
 	a.bar = container.NewHBox(a.replyBtn, a.replyAllBtn, a.forwardBtn, widget.NewSeparator(),
-		a.closeBtn, a.reopenBtn, a.snoozeBtn, a.tagsBtn, a.noteBtn)
+		a.closeBtn, a.reopenBtn, a.snoozeBtn, a.tagsBtn, a.noteBtn, a.complaintBtn)
 	return a
 }
 
@@ -363,8 +368,6 @@ func required(msg string) fyne.StringValidator {
 
 // --- Call ---
 
-var callOutcomes = []storage.CallOutcome{storage.CallResolved, storage.CallFollowUp, storage.CallNoAnswer, storage.CallEscalated}
-
 func callOutcomeName(o storage.CallOutcome) string {
 	switch o {
 	case storage.CallResolved:
@@ -375,96 +378,15 @@ func callOutcomeName(o storage.CallOutcome) string {
 		return lang.L("No answer")
 	case storage.CallEscalated:
 		return lang.L("Escalated")
+	case storage.CallComplaint:
+		return lang.L("Complaint")
 	}
 	return string(o)
 }
 
-// callForm logs a phone call in a few seconds.
-type callForm struct {
-	direction *widget.RadioGroup
-	phone     *widget.SelectEntry
-	minutes   *widget.Entry
-	summary   *widget.Entry
-	outcome   *widget.Select
-	dlg       *dialog.FormDialog
-}
-
+// showCall opens the call dialog on this conversation's customer.
 func (a *convActions) showCall() {
-	f := &callForm{}
-	in, out := lang.L("Incoming"), lang.L("Outgoing")
-	f.direction = widget.NewRadioGroup([]string{in, out}, nil)
-	f.direction.Horizontal = true
-	f.direction.Required = true
-	f.direction.SetSelected(in)
-	var phones []string
-	for _, p := range a.v.data.customer.Phones {
-		phones = append(phones, p.Number)
-	}
-	f.phone = widget.NewSelectEntry(phones)
-	if len(phones) > 0 {
-		f.phone.SetText(phones[0])
-	}
-	f.minutes = widget.NewEntry()
-	f.minutes.SetText("5")
-	f.minutes.Validator = func(s string) error {
-		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 0 || n > 600 {
-			return errors.New(lang.L("Enter the call's length in whole minutes, from 0 to 600."))
-		}
-		return nil
-	}
-	f.summary = widget.NewMultiLineEntry()
-	f.summary.SetMinRowsVisible(3)
-	f.summary.Wrapping = fyne.TextWrapWord
-	f.summary.Validator = required(lang.L("Say in a few words what the call was about."))
-	names := make([]string, len(callOutcomes))
-	for i, o := range callOutcomes {
-		names[i] = callOutcomeName(o)
-	}
-	f.outcome = widget.NewSelect(names, nil)
-	f.outcome.SetSelectedIndex(0)
-	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("Direction"), f.direction),
-		widget.NewFormItem(lang.L("Phone"), f.phone),
-		widget.NewFormItem(lang.L("Minutes"), f.minutes),
-		widget.NewFormItem(lang.L("Summary"), f.summary),
-		{Text: lang.L("Outcome"), Widget: f.outcome, HintText: lang.L("\"Needs a follow-up\" schedules a call-back for tomorrow.")},
-	}
-	f.dlg = dialog.NewForm(lang.L("Log a call"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
-		if ok {
-			a.saveCall(f, f.direction.Selected == out)
-		}
-	}, a.v.d.win)
-	f.dlg.Resize(fyne.NewSize(520, 420))
-	f.dlg.Show()
-	a.call = f
-}
-
-// saveCall records the call and, when it needs one, a follow-up due
-// tomorrow morning, in one transaction.
-func (a *convActions) saveCall(f *callForm, outgoing bool) {
-	now := a.v.d.now()
-	mins, _ := strconv.Atoi(strings.TrimSpace(f.minutes.Text))
-	dur := time.Duration(mins) * time.Minute
-	c := storage.Call{
-		CustomerID: a.v.data.conv.CustomerID, Direction: storage.Inbound,
-		Phone: strings.TrimSpace(f.phone.Text), Start: now.Add(-dur), Duration: dur,
-		Summary: strings.TrimSpace(f.summary.Text), Outcome: callOutcomes[max(f.outcome.SelectedIndex(), 0)],
-	}
-	if outgoing {
-		c.Direction = storage.Outbound
-	}
-	a.v.write("Log a call", lang.L("Shopdesk could not save the call."), func(tx *storage.Tx) error {
-		if err := tx.SaveCall(&c); err != nil {
-			return err
-		}
-		if c.Outcome != storage.CallFollowUp {
-			return nil
-		}
-		return tx.SaveFollowUp(&storage.FollowUp{
-			CustomerID: c.CustomerID, ConversationID: a.v.id, Kind: storage.FollowOther,
-			Due: atNine(now.In(time.Local), 1), Note: c.Summary,
-		})
-	}, nil)
+	a.call = a.v.d.showCallDialog(a.v.data.customer, a.v.id)
 }
 
 // --- Follow-up ---

@@ -103,11 +103,17 @@ func TestConversationActions(t *testing.T) {
 				if f.phone.Text != "138 0013 8000" {
 					h.t.Errorf("the customer's number is not offered: %q", f.phone.Text)
 				}
+				if f.chosen.ID != h.desk.shownConv.data.customer.ID || f.convID != v.id {
+					h.t.Errorf("the dialog is not on the conversation's customer: %+v, conversation %d", f.chosen, f.convID)
+				}
 				f.direction.SetSelected("Outgoing")
-				f.minutes.SetText("7")
+				f.duration.SetText("7m")
 				f.summary.SetText("包裹破损，要补发")
 				f.outcome.SetSelectedIndex(1)
-				f.dlg.Submit()
+				if f.due.Hidden || f.due.Text != tomorrow9.Format(whenLayout) {
+					h.t.Errorf("follow-up date %q (hidden %v), want tomorrow at 9", f.due.Text, f.due.Hidden)
+				}
+				test.Tap(f.saveBtn)
 			},
 			check: func(tx *storage.Tx, fx *convFixture) bool {
 				cs, _ := tx.CallsOf(fx.customer.ID)

@@ -214,7 +214,13 @@ func (p *customerPanel) showFollowUps(fs []storage.FollowUp) {
 			note.Wrapping = fyne.TextWrapWord
 			lines = append(lines, note)
 		}
-		done := widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), func() { p.markDone(f.ID) })
+		done := widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), func() {
+			if f.Kind == storage.FollowSatisfaction { // a visit records the customer's rating (followups.go)
+				p.v.rating = showRatingForm(p.v.d, f, 0)
+				return
+			}
+			p.markDone(f.ID)
+		})
 		p.doneBtns[f.ID] = done
 		p.follows.Add(container.NewBorder(nil, nil, nil, container.NewVBox(done), container.NewVBox(lines...)))
 	}
@@ -409,80 +415,6 @@ func (p *customerPanel) openTimeline() {
 	p.shownTimeline = p.v.d.showTimeline(c)
 }
 
-// timelineView lists everything that happened with a customer by time.
-type timelineView struct {
-	d        *Desk
-	customer storage.Customer
-	entries  []storage.TimelineEntry // main goroutine only
-	list     *widget.List
-	panel    *panel
-	loaded   bool
-}
-
-// showTimeline pushes the customer's timeline over the current view.
-func (d *Desk) showTimeline(c storage.Customer) *timelineView {
-	t := &timelineView{d: d, customer: c}
-	back := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { d.pop() })
-	title := widget.NewLabelWithStyle(lang.L("Timeline of {{.Name}}", map[string]any{"Name": customerName(c)}),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
-	title.Truncation = fyne.TextTruncateEllipsis
-	t.list = widget.NewList(
-		func() int { return len(t.entries) },
-		func() fyne.CanvasObject {
-			// Fixed columns keep the kinds in line down the list.
-			date, kind := newTruncLabel(false), newTruncLabel(true)
-			h := date.MinSize().Height
-			return container.NewBorder(nil, nil, container.NewHBox(
-				container.NewGridWrap(fyne.NewSize(175, h), date),
-				container.NewGridWrap(fyne.NewSize(190, h), kind)), nil, newTruncLabel(false))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id >= len(t.entries) {
-				return
-			}
-			e := t.entries[id]
-			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(timelineText(e))
-			left := row.Objects[1].(*fyne.Container).Objects
-			left[0].(*fyne.Container).Objects[0].(*widget.Label).SetText(formatDate(e.At))
-			left[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(timelineKindName(e))
-		})
-	t.panel = newPanel(t.list, theme.HistoryIcon(), lang.L("Nothing has happened with this customer yet."))
-	content := container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, back, nil, title), widget.NewSeparator()),
-		nil, nil, nil, t.panel.content)
-	d.win.Canvas().Unfocus() // keys go to the timeline now (Esc goes back)
-	d.push(content, nil)
-	go t.load()
-	return t
-}
-
-func (t *timelineView) load() {
-	var entries []storage.TimelineEntry
-	err := t.d.store.View(func(tx *storage.Tx) error {
-		var err error
-		entries, err = tx.Timeline(t.customer.ID)
-		return err
-	})
-	if err != nil {
-		t.d.log.WithError(err).WithField("customer", t.customer.ID).Error("Load the timeline")
-	}
-	t.d.do(func() {
-		t.entries, t.loaded = entries, true
-		t.list.Refresh()
-		switch {
-		case err != nil:
-			t.panel.showError()
-		case len(entries) == 0:
-			t.panel.showEmpty()
-		default:
-			t.panel.showMain()
-			t.list.ScrollToBottom() // the latest is what the seller came for
-		}
-	})
-}
-
 func timelineKindName(e storage.TimelineEntry) string {
 	switch e.Kind {
 	case storage.TimelineMessage:
@@ -500,7 +432,7 @@ func timelineKindName(e storage.TimelineEntry) string {
 	case storage.TimelineOrder:
 		return lang.L("Order")
 	case storage.TimelineAfterSales:
-		return lang.L("After-sales")
+		return lang.L("After-sales cases")
 	case storage.TimelineFollowUp:
 		return lang.L("Follow-up")
 	}

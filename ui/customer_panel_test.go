@@ -112,10 +112,13 @@ func TestCustomerPanelOrdersFollowUpsAndTimeline(t *testing.T) {
 	if len(p.doneBtns) != 1 || p.doneBtns[due.ID] == nil {
 		t.Fatalf("open follow-ups shown: %d", len(p.doneBtns))
 	}
+	// A satisfaction visit asks for the customer's rating first.
 	test.Tap(p.doneBtns[due.ID])
+	v.rating.rating.SetSelected("5 · Very satisfied")
+	v.rating.dlg.Submit()
 	h.storeHolds("the follow-up done", func(tx *storage.Tx) bool {
 		f, _ := tx.FollowUp(due.ID)
-		return f.Done.Equal(clock)
+		return !f.Done.IsZero() && f.Rating == 5
 	})
 	h.waitFor("the follow-up to leave the panel", func() bool { return len(p.doneBtns) == 0 })
 
@@ -130,13 +133,14 @@ func TestCustomerPanelOrdersFollowUpsAndTimeline(t *testing.T) {
 		row := rowTexts(tl.list, i) // text, date, kind
 		rows = append(rows, row[2]+": "+row[0])
 	}
-	// The order's status change is stamped by the store's clock, not the test's.
+	// The order's status change and the rated visit's done time are stamped
+	// by the store's clock, not the test's. Newest first.
 	want := []string{
-		"Follow-up: Customer care",
-		"Email from the customer: 凉席尺寸问题",
-		"Incoming call: asked for tracking  ·  Resolved",
-		"Follow-up: Satisfaction call-back  ·  回访满意度",
+		"Follow-up: Satisfaction call-back  ·  ★5 · 回访满意度",
 		"Order: 3921456789012345678  ·  Shipped",
+		"Incoming call: asked for tracking  ·  Resolved",
+		"Email from the customer: 凉席尺寸问题",
+		"Follow-up: Customer care",
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))

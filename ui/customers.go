@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -11,31 +14,84 @@ import (
 	"github.com/shopdesk/shopdesk/storage"
 )
 
-// customersScreen is the customer archive as a table.
+// customersScreen is the customer archive: a search over names,
+// addresses, phones, tags and order numbers, filters, and a virtualized
+// table whose rows open the customer's profile.
 type customersScreen struct {
 	d *Desk
 
-	pager  pager
-	rows   []storage.Customer // main goroutine only
-	table  *widget.Table
-	panel  *panel
-	footer *footer
+	pager   pager
+	rows    []storage.Customer // main goroutine only
+	table   *widget.Table
+	panel   *panel
+	footer  *footer
+	search  *widget.Entry
+	filters []listFilter[storage.CustomerFilter]
+	tag     *widget.Select // its options are the tags in use
+
+	mu    sync.Mutex
+	query []storage.CustomerFilter // what load searches for; set on the main goroutine
 }
 
-func (s *customersScreen) watches(k storage.Kind) bool { return k == storage.KindCustomer }
+// listFilter is one filter control above a list and the filter it
+// currently stands for (nil when it lets everything through). A screen
+// keeps its filters in a slice, so a new one is one more entry.
+type listFilter[F any] struct {
+	control fyne.CanvasObject
+	current func() F
+}
+
+func (s *customersScreen) watches(k storage.Kind) bool {
+	switch k {
+	case storage.KindCustomer, storage.KindOrder, storage.KindFollowUp, storage.KindConversation:
+		return true
+	}
+	return false
+}
 
 func (s *customersScreen) columns() []column[storage.Customer] {
 	return []column[storage.Customer]{
-		{lang.L("Name"), 220, func(c storage.Customer) string { return customerName(c) }},
-		{lang.L("Segment"), 150, func(c storage.Customer) string { return segmentName(c.Segment) }},
-		{lang.L("Email"), 280, func(c storage.Customer) string { return strings.Join(c.Emails, ", ") }},
-		{lang.L("Phone"), 200, func(c storage.Customer) string {
-			nums := make([]string, len(c.Phones))
-			for i, p := range c.Phones {
-				nums[i] = p.Number
+		{lang.L("Name"), 200, func(c storage.Customer) string { return customerName(c) }},
+		{lang.L("Segment"), 170, func(c storage.Customer) string { return segmentName(c.Segment) }},
+		{lang.L("Email"), 240, func(c storage.Customer) string { return strings.Join(c.Emails, ", ") }},
+		{lang.L("Phone"), 180, func(c storage.Customer) string { return strings.Join(phoneNumbers(c.Phones), ", ") }},
+		{lang.L("Tags"), 160, func(c storage.Customer) string { return strings.Join(c.Tags, lang.L(", ")) }},
+	}
+}
+
+// customerFilters are the customers screen's filters, in the order shown.
+func (s *customersScreen) customerFilters() []listFilter[storage.CustomerFilter] {
+	segments := []string{lang.L("All segments")}
+	for _, sg := range storage.Segments {
+		segments = append(segments, segmentName(sg))
+	}
+	segment := widget.NewSelect(segments, func(string) { s.filtersChanged() })
+	segment.SetSelectedIndex(0)
+
+	s.tag = widget.NewSelect([]string{lang.L("All tags")}, func(string) { s.filtersChanged() })
+	s.tag.SetSelectedIndex(0)
+
+	open := widget.NewCheck(lang.L("Has open items"), func(bool) { s.filtersChanged() })
+	return []listFilter[storage.CustomerFilter]{
+		{segment, func() storage.CustomerFilter {
+			if i := segment.SelectedIndex(); i > 0 {
+				return storage.InSegment(storage.Segments[i-1])
 			}
-			return strings.Join(nums, ", ")
+			return nil
 		}},
+		{s.tag, func() storage.CustomerFilter {
+			if s.tag.SelectedIndex() > 0 {
+				return storage.WithTag(s.tag.Selected)
+			}
+			return nil
+		}},
+		{open, func() storage.CustomerFilter {
+			if open.Checked {
+				return storage.WithOpenItems()
+			}
+			return nil
+		}},
+		s.d.dormantFilter(s.filtersChanged), // 沉睡客户: no contact or order for months
 	}
 }
 
@@ -45,18 +101,77 @@ func (s *customersScreen) build() fyne.CanvasObject {
 			s.d.pageOf(s).reload.Trigger()
 		}
 	})
+	s.table.OnSelected = func(id widget.TableCellID) {
+		s.table.UnselectAll()
+		if id.Row >= 0 && id.Row < len(s.rows) {
+			s.d.openCustomer(s.rows[id.Row].ID)
+		}
+	}
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.L("Search name, email, phone, tag or order number"))
+	s.search.OnChanged = func(string) { s.filtersChanged() }
+	s.filters = s.customerFilters()
+	bar := container.NewHBox()
+	for _, f := range s.filters {
+		bar.Add(f.control)
+	}
+	add := widget.NewButtonWithIcon(lang.L("Add customer"), theme.ContentAddIcon(), func() { s.d.openCustomer(0) })
+	add.Importance = widget.HighImportance
 	s.panel = newPanel(s.table, theme.AccountIcon(), lang.L("No customers yet. Everyone who writes to the shop gets a customer card here."))
 	s.footer = newFooter()
-	return screenFrame(lang.L("Customers"), nil, s.panel.content, s.footer)
+	body := container.NewBorder(container.NewBorder(nil, nil, nil, bar, s.search), nil, nil, nil, s.panel.content)
+	s.setQuery()
+	return screenFrame(lang.L("Customers"), add, body, s.footer)
+}
+
+// filtersChanged reads the controls (main goroutine) and searches again.
+func (s *customersScreen) filtersChanged() {
+	if s.filters == nil {
+		return // still building
+	}
+	s.setQuery()
+	s.pager.want.Store(0)
+	s.d.pageOf(s).reload.Trigger()
+}
+
+func (s *customersScreen) setQuery() {
+	var q []storage.CustomerFilter
+	if strings.TrimSpace(s.search.Text) != "" {
+		q = append(q, storage.Matching(s.search.Text))
+	}
+	for _, f := range s.filters {
+		if c := f.current(); c != nil {
+			q = append(q, c)
+		}
+	}
+	s.mu.Lock()
+	s.query = q
+	s.mu.Unlock()
+}
+
+// filtered reports whether the seller narrowed the list, so an empty
+// result is "nothing found" rather than "no customers yet".
+func (s *customersScreen) filtered() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.query) > 0
 }
 
 func (s *customersScreen) load() {
+	s.mu.Lock()
+	query := s.query
+	s.mu.Unlock()
 	var rows []storage.Customer
 	var total int
+	var tags []string
 	err := s.d.store.View(func(tx *storage.Tx) error {
-		var err error
-		rows, err = tx.Customers(0, s.pager.limit())
-		total = tx.CountCustomers()
+		ids, err := tx.FindCustomers(query...)
+		if err != nil {
+			return err
+		}
+		total = len(ids)
+		rows, err = tx.CustomersByID(ids[:min(len(ids), s.pager.limit())])
+		tags = tx.CustomerTags()
 		return err
 	})
 	if err != nil {
@@ -67,6 +182,25 @@ func (s *customersScreen) load() {
 		s.pager.loaded(len(rows), total)
 		s.table.Refresh()
 		s.footer.setShown(len(rows), total)
+		s.setTags(tags)
+		if len(rows) == 0 && err == nil && s.filtered() {
+			s.panel.setNotice(theme.SearchIcon(), lang.L("No customer matches. Try fewer words or other filters."))
+			return
+		}
 		s.panel.show(len(rows), err)
 	})
+}
+
+// setTags offers the tags in use, keeping the one chosen.
+func (s *customersScreen) setTags(tags []string) {
+	opts := append([]string{lang.L("All tags")}, tags...)
+	if strings.Join(opts, "\x00") == strings.Join(s.tag.Options, "\x00") {
+		return
+	}
+	chosen := s.tag.Selected
+	s.tag.Options = opts
+	s.tag.Refresh()
+	if chosen != "" && chosen != lang.L("All tags") && !slices.Contains(tags, chosen) {
+		s.tag.SetSelectedIndex(0)
+	}
 }

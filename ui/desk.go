@@ -90,11 +90,19 @@ type Desk struct {
 	// when nothing can use one (tests, deskbench).
 	connect func(account, password string) error
 	notes   *notifier
+	// shownConv is the conversation view last opened: Ctrl+L logs a call
+	// for its customer while it is on top. Main goroutine only.
+	shownConv *conversationView
 
 	counts      *throttle
 	unsubscribe func()
 	stopTicker  chan struct{}
 	closeOnce   sync.Once
+	// passwords finds a mail account's password, for moving a forgotten
+	// customer's mail to Trash (archive.go); nil when none can be had.
+	passwords func(account string) (string, error)
+	// search is the global search index (search.go).
+	search *globalSearch
 }
 
 // deskActions are the desk's ways into a conversation and the composer.
@@ -151,6 +159,7 @@ func newDesk(a fyne.App, w fyne.Window, st Store, log logrus.FieldLogger, do fun
 
 	d.unsubscribe = st.Subscribe(d.changed)
 	d.counts.Trigger()
+	d.startSearchIndex()
 	go d.tick()
 	go d.notes.start()
 
@@ -274,6 +283,9 @@ func (d *Desk) tick() {
 			d.do(func() {
 				d.inbox.refreshClocks()
 				d.followUps.refreshClocks()
+				if d.shownConv != nil {
+					d.shownConv.refreshClocks()
+				}
 			})
 		}
 	}
@@ -283,6 +295,7 @@ func (d *Desk) tick() {
 // It is safe to call more than once.
 func (d *Desk) Close() {
 	d.closeOnce.Do(func() {
+		d.stopSearchIndex()
 		d.unsubscribe()
 		close(d.stopTicker)
 		d.counts.Stop()

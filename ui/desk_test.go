@@ -152,14 +152,18 @@ func TestScreensShowData(t *testing.T) {
 
 	h.showPage("followups")
 	fs := h.desk.followUps
-	h.waitFor("two follow-ups", func() bool { return len(fs.rows) == 2 })
+	// Two sections, each under its heading: overdue, then upcoming.
+	h.waitFor("two follow-ups", func() bool { return len(fs.items) == 4 })
+	if got := rowTexts(fs.list, 0); got[0] != "Overdue (1)" {
+		t.Errorf("first heading = %q", got)
+	}
 	over := fs.list.CreateItem()
-	fs.list.UpdateItem(0, over)
-	due := over.(*fyne.Container).Objects[1].(*widget.Label)
+	fs.list.UpdateItem(1, over)
+	due := over.(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
 	if due.Text != "Overdue by 2 h" || due.Importance != widget.DangerImportance {
 		t.Errorf("overdue follow-up shows %q with importance %v", due.Text, due.Importance)
 	}
-	if got := rowTexts(fs.list, 1); got[0] != "张伟 · Payment reminder" || got[2] != "Due "+formatDate(clock.Add(48*time.Hour)) {
+	if got := rowTexts(fs.list, 3); got[1] != "张伟 · Payment reminder" || got[3] != "Due "+formatDate(clock.Add(48*time.Hour)) {
 		t.Errorf("upcoming follow-up = %q", got)
 	}
 

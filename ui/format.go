@@ -129,6 +129,12 @@ func followUpKindName(k storage.FollowUpKind) string {
 		return lang.L("Customer care")
 	case storage.FollowOther:
 		return lang.L("Other follow-up")
+	case storage.FollowCallBack:
+		return lang.L("Call back")
+	case storage.FollowEscalate:
+		return lang.L("Escalate")
+	case storage.FollowSolution:
+		return lang.L("Propose a solution")
 	}
 	return string(k)
 }

@@ -72,7 +72,8 @@ type inboxRow struct {
 
 // inboxScreen is the start screen.
 type inboxScreen struct {
-	d *Desk
+	d   *Desk
+	due *dueSidePanel // today's follow-ups beside the list
 
 	mu      sync.Mutex
 	filter  inboxFilter // read by loads
@@ -165,7 +166,7 @@ func (s *inboxScreen) build() fyne.CanvasObject {
 	s.acctPick.PlaceHolder = lang.L("All accounts")
 
 	s.search = newSearchEntry()
-	s.search.SetPlaceHolder(lang.L("Search names and subjects (Ctrl+F)"))
+	s.search.SetPlaceHolder(lang.L("Search names and subjects"))
 	s.search.OnChanged = func(text string) {
 		s.setFilter(func(f *inboxFilter) { f.search = strings.ToLower(strings.TrimSpace(text)) })
 	}
@@ -194,7 +195,10 @@ func (s *inboxScreen) build() fyne.CanvasObject {
 	s.acctBox.Hide()
 	filters := container.NewHBox(wide(200, s.views), s.tagBox, s.acctBox, s.count)
 	s.bar = container.NewBorder(nil, nil, filters, container.NewHBox(s.open, s.reply))
-	body := container.NewBorder(container.NewVBox(s.bar, widget.NewSeparator()), nil, nil, nil, s.panel.content)
+	// Today's follow-ups sit beside the conversations (followups_panel.go).
+	s.due = newDueSidePanel(s.d)
+	side := container.NewHBox(widget.NewSeparator(), s.due.build())
+	body := container.NewBorder(container.NewVBox(s.bar, widget.NewSeparator()), nil, nil, side, s.panel.content)
 	return screenFrame(lang.L("Inbox"), wide(320, s.search), body, nil)
 }
 
@@ -563,12 +567,18 @@ func (s *inboxScreen) stop() {
 	if s.fetcher != nil {
 		s.fetcher.Stop()
 	}
+	if s.due != nil {
+		s.due.stop()
+	}
 }
 
 // refreshClocks redraws the waiting times as time passes.
 func (s *inboxScreen) refreshClocks() {
 	if s.list != nil {
 		s.list.Refresh()
+	}
+	if s.due != nil && s.due.list != nil {
+		s.due.list.Refresh()
 	}
 }
 

@@ -49,6 +49,7 @@ func (k *keyedView) takeKey(p keyPress) bool             { return k.take(p) }
 var (
 	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutQuit   = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutCall   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 // setupKeys listens to the window's keys. Main goroutine.
@@ -61,8 +62,9 @@ func (d *Desk) setupKeys() {
 		d.typedKey(keyPress{name: e.Name})
 	})
 	c.SetOnTypedRune(func(r rune) { d.typedKey(keyPress{r: r}) })
-	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) { d.startSearch() })
+	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) { d.openSearch() })
 	c.AddShortcut(shortcutQuit, func(fyne.Shortcut) { d.app.Quit() })
+	c.AddShortcut(shortcutCall, func(fyne.Shortcut) { d.logCall() })
 }
 
 func isLetterKey(k fyne.KeyName) bool { return len(k) == 1 && k[0] >= 'A' && k[0] <= 'Z' }
@@ -85,19 +87,6 @@ func (d *Desk) typedKey(k keyPress) {
 	if k.name == fyne.KeyEscape {
 		d.pop()
 	}
-}
-
-// startSearch is Ctrl+F: back to the inbox, into its search box.
-func (d *Desk) startSearch() {
-	if p := d.pageOf(d.inbox); d.pages[d.current] != p {
-		for i, q := range d.pages {
-			if q == p {
-				d.nav.Select(i)
-			}
-		}
-	}
-	d.popAll()
-	d.inbox.focusSearch()
 }
 
 // searchEntry is a search box that gives the keys back on Esc and Down.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -676,22 +675,23 @@ func (v *conversationView) writeTemp(m storage.Message, i int, name string) (str
 	return path, nil
 }
 
-// saveAttachment asks where to save the attachment, offering its safe name.
+// saveAttachment asks for a folder and saves the attachment in it under
+// its safe name: nothing is overwritten and nothing lands outside the
+// folder, whatever name the sender gave (mailbox.SaveAttachment).
 func (v *conversationView) saveAttachment(m storage.Message, i int) {
 	name := mailbox.SafeFileName(m.Attachments[i].Name)
 	v.confirmExecutable(name, func() {
-		dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		dlg := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 			if err != nil {
 				v.log.WithError(err).Error("Choose where to save an attachment")
 				dialog.ShowError(errors.New(lang.L("Shopdesk could not save the attachment.")), v.d.win)
 				return
 			}
-			if w == nil {
+			if dir == nil {
 				return // the seller cancelled
 			}
-			go v.writeAttachment(m, i, w)
+			go v.writeAttachment(m, i, dir.Path())
 		}, v.d.win)
-		dlg.SetFileName(name)
 		dlg.Show()
 		size := v.d.win.Canvas().Size()
 		dlg.Resize(fyne.NewSize(max(size.Width*0.8, 600), max(size.Height*0.8, 420)))
@@ -699,21 +699,25 @@ func (v *conversationView) saveAttachment(m storage.Message, i int) {
 	})
 }
 
-// writeAttachment writes the attachment to the file the seller chose.
-func (v *conversationView) writeAttachment(m storage.Message, i int, w io.WriteCloser) {
+// writeAttachment saves the attachment in the folder and says under
+// which name.
+func (v *conversationView) writeAttachment(m storage.Message, i int, dir string) {
 	data, err := v.attachmentData(m, i)
+	saved := ""
 	if err == nil {
-		_, err = w.Write(data)
-	}
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = cerr
+		saved, err = mailbox.SaveAttachment(dir, m.Attachments[i].Name, data)
 	}
 	if err != nil {
 		v.log.WithError(err).WithField("message", m.ID).Error("Save an attachment")
 		v.d.do(func() {
 			dialog.ShowError(errors.New(lang.L("Shopdesk could not save the attachment.")), v.d.win)
 		})
+		return
 	}
+	v.d.do(func() {
+		dialog.ShowInformation(lang.L("Attachment saved"),
+			lang.L("Saved as {{.Name}} in {{.Folder}}.", map[string]any{"Name": saved, "Folder": dir}), v.d.win)
+	})
 }
 
 // lineLabel is one line of text cut to its width with "…". Fyne's own

@@ -34,17 +34,21 @@ type notifier struct {
 	told    map[uint64]bool // only check touches it; runs never overlap
 	run     *throttle
 	stopped atomic.Bool
+	// due tells of follow-ups as they fall due (notify_followups.go).
+	due *dueNotifier
 }
 
 func newNotifier(d *Desk, send func(*fyne.Notification)) *notifier {
 	n := &notifier{d: d, send: send, told: map[uint64]bool{}}
 	n.run = newThrottle(notifyEvery, n.check)
+	n.due = newDueNotifier(d, send, d.now, realAfter)
 	return n
 }
 
 // start reads the startup mark; call it after subscribing to the store,
 // so that no message falls between the mark and the first event.
 func (n *notifier) start() {
+	n.due.start()
 	var mark uint64
 	if err := n.d.store.View(func(tx *storage.Tx) (err error) {
 		mark, err = lastMessageID(tx)
@@ -65,6 +69,7 @@ func (n *notifier) start() {
 // heard takes the store's events on the writer goroutine: it only notes
 // saved messages.
 func (n *notifier) heard(events []storage.Event) {
+	n.due.heard(events)
 	added := false
 	n.mu.Lock()
 	for _, e := range events {
@@ -82,6 +87,7 @@ func (n *notifier) heard(events []storage.Event) {
 func (n *notifier) stop() {
 	n.stopped.Store(true)
 	n.run.Stop()
+	n.due.stop()
 }
 
 // newMail is one message worth telling about.

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -11,15 +13,21 @@ import (
 	"github.com/shopdesk/shopdesk/storage"
 )
 
-// ordersScreen lists the shop's orders with their shipping state.
+// ordersScreen lists the shop's orders, latest placed first, with a
+// search by order or tracking number and filters; a row opens the order.
 type ordersScreen struct {
 	d *Desk
 
-	pager  pager
-	rows   []orderRow // main goroutine only
-	table  *widget.Table
-	panel  *panel
-	footer *footer
+	pager   pager
+	rows    []orderRow // main goroutine only
+	table   *widget.Table
+	panel   *panel
+	footer  *footer
+	search  *widget.Entry
+	filters []listFilter[storage.OrderFilter]
+
+	mu    sync.Mutex
+	query []storage.OrderFilter // what load searches for; set on the main goroutine
 }
 
 type orderRow struct {
@@ -35,12 +43,57 @@ func (s *ordersScreen) columns() []column[orderRow] {
 	return []column[orderRow]{
 		{lang.L("Order number"), 175, func(r orderRow) string { return r.order.Number }},
 		{lang.L("Platform"), 100, func(r orderRow) string { return platformName(r.order.Platform) }},
-		{lang.L("Status"), 150, func(r orderRow) string { return orderStatusName(r.order.Status) }},
+		{lang.L("Status"), 130, func(r orderRow) string { return orderStatusName(r.order.Status) }},
 		{lang.L("Total"), 105, func(r orderRow) string { return formatMoney(r.order.Total, r.order.Currency) }},
-		{lang.L("Tracking"), 200, func(r orderRow) string {
+		{lang.L("Tracking"), 190, func(r orderRow) string {
 			return strings.TrimSpace(r.order.Carrier + " " + r.order.Tracking)
 		}},
 		{lang.L("Customer"), 140, func(r orderRow) string { return customerName(r.customer) }},
+		{lang.L("After-sales cases"), 120, func(r orderRow) string {
+			if n := len(r.order.Cases); n > 0 {
+				c := r.order.Cases[n-1]
+				return caseKindName(c.Kind) + " · " + caseStateName(c.State)
+			}
+			return ""
+		}},
+		{lang.L("Placed"), 170, func(r orderRow) string { return formatDate(r.order.Placed) }},
+	}
+}
+
+// orderFilters are the Orders screen's filters, in the order shown.
+func (s *ordersScreen) orderFilters() []listFilter[storage.OrderFilter] {
+	statuses := []string{lang.L("All statuses")}
+	for _, st := range storage.OrderStatuses {
+		statuses = append(statuses, orderStatusName(st))
+	}
+	status := widget.NewSelect(statuses, func(string) { s.filtersChanged() })
+	status.SetSelectedIndex(0)
+	platforms := []string{lang.L("All platforms")}
+	for _, p := range storage.Platforms {
+		platforms = append(platforms, platformName(p))
+	}
+	platform := widget.NewSelect(platforms, func(string) { s.filtersChanged() })
+	platform.SetSelectedIndex(0)
+	cases := widget.NewCheck(lang.L("Has after-sales"), func(bool) { s.filtersChanged() })
+	return []listFilter[storage.OrderFilter]{
+		{status, func() storage.OrderFilter {
+			if i := status.SelectedIndex(); i > 0 {
+				return storage.OrderInStatus(storage.OrderStatuses[i-1])
+			}
+			return nil
+		}},
+		{platform, func() storage.OrderFilter {
+			if i := platform.SelectedIndex(); i > 0 {
+				return storage.OrderOnPlatform(storage.Platforms[i-1])
+			}
+			return nil
+		}},
+		{cases, func() storage.OrderFilter {
+			if cases.Checked {
+				return storage.OrderWithCases()
+			}
+			return nil
+		}},
 	}
 }
 
@@ -50,20 +103,70 @@ func (s *ordersScreen) build() fyne.CanvasObject {
 			s.d.pageOf(s).reload.Trigger()
 		}
 	})
+	s.table.OnSelected = func(id widget.TableCellID) {
+		s.table.UnselectAll()
+		if id.Row >= 0 && id.Row < len(s.rows) {
+			s.d.openOrder(s.rows[id.Row].order.ID, 0)
+		}
+	}
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.L("Search order or tracking number"))
+	s.search.OnChanged = func(string) { s.filtersChanged() }
+	s.filters = s.orderFilters()
+	bar := container.NewHBox()
+	for _, f := range s.filters {
+		bar.Add(f.control)
+	}
+	add := widget.NewButtonWithIcon(lang.L("New order"), theme.ContentAddIcon(), func() { s.d.openOrder(0, 0) })
+	add.Importance = widget.HighImportance
 	s.panel = newPanel(s.table, theme.DocumentIcon(), lang.L("No orders yet. Orders you record or import are listed here with their tracking numbers."))
 	s.footer = newFooter()
-	return screenFrame(lang.L("Orders"), nil, s.panel.content, s.footer)
+	s.setQuery()
+	body := container.NewBorder(container.NewBorder(nil, nil, nil, bar, s.search), nil, nil, nil, s.panel.content)
+	return screenFrame(lang.L("Orders"), add, body, s.footer)
+}
+
+// filtersChanged reads the controls (main goroutine) and searches again.
+func (s *ordersScreen) filtersChanged() {
+	if s.filters == nil {
+		return // still building
+	}
+	s.setQuery()
+	s.pager.want.Store(0)
+	s.d.pageOf(s).reload.Trigger()
+}
+
+func (s *ordersScreen) setQuery() {
+	var q []storage.OrderFilter
+	if t := strings.TrimSpace(s.search.Text); t != "" {
+		q = append(q, storage.OrderNumbered(t))
+	}
+	for _, f := range s.filters {
+		if c := f.current(); c != nil {
+			q = append(q, c)
+		}
+	}
+	s.mu.Lock()
+	s.query = q
+	s.mu.Unlock()
 }
 
 func (s *ordersScreen) load() {
+	s.mu.Lock()
+	query := s.query
+	s.mu.Unlock()
 	var rows []orderRow
 	var total int
 	err := s.d.store.View(func(tx *storage.Tx) error {
-		found, err := tx.Orders(0, s.pager.limit())
+		ids, err := tx.FindOrders(query...)
 		if err != nil {
 			return err
 		}
-		total = tx.CountOrders()
+		total = len(ids)
+		found, err := tx.OrdersByID(ids[:min(len(ids), s.pager.limit())])
+		if err != nil {
+			return err
+		}
 		rows = make([]orderRow, len(found))
 		for i, o := range found {
 			rows[i].order = o
@@ -79,6 +182,10 @@ func (s *ordersScreen) load() {
 		s.pager.loaded(len(rows), total)
 		s.table.Refresh()
 		s.footer.setShown(len(rows), total)
+		if len(rows) == 0 && err == nil && len(query) > 0 {
+			s.panel.setNotice(theme.SearchIcon(), lang.L("No order matches. Try another number or fewer filters."))
+			return
+		}
 		s.panel.show(len(rows), err)
 	})
 }

@@ -37,7 +37,8 @@ func (d *Desk) askPassword(s imapsync.Status) {
 		}
 		password := entry.Text
 		go func() {
-			if err := d.connect(s.Account, password); err != nil {
+			// ErrNoKeyring: the password lasts this run, as the note said.
+			if err := d.connect(s.Account, password); err != nil && !errors.Is(err, secrets.ErrNoKeyring) {
 				d.do(func() {
 					dialog.ShowError(errors.New(lang.L("The password could not be used: {{.Error}}", map[string]any{"Error": err.Error()})), d.win)
 				})

@@ -42,6 +42,10 @@ type Options struct {
 	// Connect starts an account's mail with a password the seller typed
 	// because none was saved.
 	Connect func(account, password string) error
+	// Passwords finds an account's password (typed this run or saved),
+	// for work on the server the seller asks for, such as moving a
+	// forgotten customer's mail to Trash.
+	Passwords func(account string) (string, error)
 }
 
 // Run opens the main window on the store and blocks until the app quits.
@@ -60,6 +64,8 @@ func Run(st *storage.Store, log logrus.FieldLogger, o Options) error {
 	}
 	d.inbox.shown = o.InboxShown
 	d.connect = o.Connect
+	d.passwords = o.Passwords
+	d.offerFirstAccount()
 	// No system tray: notifications need none. If one comes, set it only
 	// with a session D-Bus: without one the tray panics on quit (fyne#6403).
 	log.WithField("language", lang.SystemLocale().LanguageString()).Info("Opening the desk")

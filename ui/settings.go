@@ -20,11 +20,16 @@ type settingsScreen struct {
 	d *Desk
 
 	shop, agent, target, start, end *widget.Entry
+	vip                             *widget.Entry // VIP spend threshold, in the shop's currency
+	dormant                         *widget.Entry // months without contact before a customer is dormant
+	rules                           *rulesForm    // automatic follow-ups (followups_settings.go)
 	save                            *widget.Button
 	status                          *widget.Label
 	// dirty is set once the seller edits a field, so a reload never
 	// overwrites unsaved typing. Main goroutine only.
 	dirty bool
+	// accounts lists the mail accounts, with the account setup (account.go).
+	accounts *accountsSection
 }
 
 // settingsForm is what the seller can change here; the rest of
@@ -33,9 +38,14 @@ type settingsForm struct {
 	shop, agent string
 	target      time.Duration
 	start, end  string
+	vip         storage.Money
+	dormant     int // months
+	rules       storage.FollowUpRules
 }
 
-func (s *settingsScreen) watches(k storage.Kind) bool { return k == storage.KindSettings }
+func (s *settingsScreen) watches(k storage.Kind) bool {
+	return k == storage.KindSettings || k == storage.KindAccount
+}
 
 func (s *settingsScreen) build() fyne.CanvasObject {
 	edited := func(string) { s.dirty = true; s.status.SetText("") }
@@ -51,6 +61,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.target = entry(validMinutes)
 	s.start = entry(validClock)
 	s.end = entry(validClock)
+	s.vip = entry(validThreshold)
+	s.dormant = entry(validMonths)
 	s.start.SetPlaceHolder("09:00")
 	s.end.SetPlaceHolder("18:00")
 
@@ -60,16 +72,27 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Reply within (minutes)"), s.target),
 		widget.NewFormItem(lang.L("Working hours start"), s.start),
 		widget.NewFormItem(lang.L("Working hours end"), s.end),
+		&widget.FormItem{Text: lang.L("Key customer above (total spend)"), Widget: s.vip,
+			HintText: lang.L("Customers who spend more are suggested as key customers (VIP).")},
+		&widget.FormItem{Text: lang.L("Dormant after (months)"), Widget: s.dormant,
+			HintText: lang.L("Customers with no message, call or order for this long are listed for a care call.")},
 	)
 	form.Items[2].HintText = lang.L("The inbox clock turns red after this.")
 	s.save = widget.NewButton(lang.L("Save"), s.submit)
 	s.save.Importance = widget.HighImportance
-	body := container.NewVBox(form, container.NewHBox(s.save, s.status))
+	s.rules = newRulesForm(edited)
+	s.accounts = newAccountsSection(s.d)
+	body := container.NewVBox(form, s.rules.build(), container.NewHBox(s.save, s.status), s.accounts.build(),
+		s.d.dataSettings()) // Data: exports and backups (backup.go)
+	body.Add(s.d.importSection()) // Import: customers, orders and mail from files (import.go)
 	// Keep the form a comfortable width rather than stretching it.
 	return screenFrame(lang.L("Settings"), nil, container.NewVScroll(container.New(maxWidth(560), body)), nil)
 }
 
 func (s *settingsScreen) load() {
+	if s.accounts != nil {
+		s.accounts.load()
+	}
 	var set storage.Settings
 	err := s.d.store.View(func(tx *storage.Tx) error {
 		var err error
@@ -92,13 +115,16 @@ func (s *settingsScreen) load() {
 		s.target.SetText(strconv.Itoa(int(set.ResponseTarget / time.Minute)))
 		s.start.SetText(set.Hours.Start)
 		s.end.SetText(set.Hours.End)
+		s.vip.SetText(plainMoney(set.VIPThreshold, "CNY"))
+		s.dormant.SetText(strconv.Itoa(set.DormantAfter()))
+		s.rules.set(set.Rules)
 		s.dirty = false
 	})
 }
 
 // form reads and checks the fields; the error is in the seller's language.
 func (s *settingsScreen) form() (settingsForm, error) {
-	for _, e := range []*widget.Entry{s.shop, s.target, s.start, s.end} {
+	for _, e := range []*widget.Entry{s.shop, s.target, s.start, s.end, s.vip, s.dormant} {
 		if err := e.Validator(e.Text); err != nil {
 			return settingsForm{}, err
 		}
@@ -111,6 +137,13 @@ func (s *settingsScreen) form() (settingsForm, error) {
 		start:  normalClock(s.start.Text),
 		end:    normalClock(s.end.Text),
 	}
+	f.vip, _ = parseMoney(s.vip.Text, "CNY")
+	f.dormant, _ = strconv.Atoi(strings.TrimSpace(s.dormant.Text))
+	rules, err := s.rules.read()
+	if err != nil {
+		return settingsForm{}, err
+	}
+	f.rules = rules
 	// "HH:MM" strings compare in time order.
 	if f.end <= f.start {
 		return settingsForm{}, errors.New(lang.L("The working day must end after it starts."))
@@ -133,6 +166,9 @@ func (s *settingsScreen) submit() {
 			}
 			set.ShopName, set.AgentName, set.ResponseTarget = f.shop, f.agent, f.target
 			set.Hours.Start, set.Hours.End = f.start, f.end
+			set.VIPThreshold = f.vip
+			set.DormantMonths = f.dormant
+			set.Rules = f.rules
 			return tx.SaveSettings(set)
 		})
 		if err != nil {
@@ -161,6 +197,14 @@ func validMinutes(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 1 || n > 1440 {
 		return errors.New(lang.L("Enter a whole number of minutes from 1 to 1440."))
+	}
+	return nil
+}
+
+// validThreshold accepts an amount such as 5000 or 5,000.00.
+func validThreshold(s string) error {
+	if _, err := parseMoney(s, "CNY"); err != nil {
+		return errors.New(lang.L("Enter the amount as a number, such as 5000."))
 	}
 	return nil
 }

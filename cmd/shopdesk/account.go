@@ -24,10 +24,14 @@ import (
 
 const accountUsage = `usage:
   shopdesk account add --name N --email ADDR --imap HOST:PORT --smtp HOST:PORT [--user U]
-                       [--security tls|starttls|none] [--password-stdin]
-                       [--display-name NAME] [--signature TEXT] [--replace] [--check]
+                       [--security tls|starttls|none] [--smtp-security tls|starttls|none]
+                       [--password-stdin] [--display-name NAME] [--signature TEXT]
+                       [--trust-fingerprint SHA256] [--replace] [--check]
       The password comes from the first line of stdin (--password-stdin) or from
       SHOPDESK_PASSWORD, and goes to the OS keyring, never into the database.
+      --check logs in first and shows the SHA-256 fingerprint of a certificate no
+      authority vouches for (self-signed); trust it with --trust-fingerprint only
+      once your provider or administrator confirms it.
   shopdesk account list [--json]
   shopdesk account remove NAME
       Removes the account and its keyring entry; mail already synced stays.`
@@ -84,6 +88,17 @@ func (e *env) accountAdd(args []string) error {
 	fs.StringVar(&a.SMTP, "smtp", "", "SMTP server as HOST:PORT")
 	fs.StringVar(&a.Username, "user", "", "login name (default: the email address)")
 	security := fs.String("security", string(storage.SecurityTLS), "tls (implicit TLS), starttls, or none (servers on this machine only)")
+	smtpSecurity := fs.String("smtp-security", "", "the SMTP server's own security when it differs (Outlook, iCloud: starttls)")
+	fs.Func("trust-fingerprint", "trust the server certificate with this SHA-256 fingerprint (repeat for two servers)", func(v string) error {
+		fp, err := mailbox.ParseFingerprint(v)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(a.TLSPins, fp) {
+			a.TLSPins = append(a.TLSPins, fp)
+		}
+		return nil
+	})
 	fs.StringVar(&a.DisplayName, "display-name", "", "the name customers see")
 	fs.StringVar(&a.Signature, "signature", "", "text added below replies")
 	fs.Func("folder", "a further folder to sync besides INBOX and Sent (repeat for more)", func(v string) error {
@@ -106,6 +121,10 @@ func (e *env) accountAdd(args []string) error {
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 
 	a.Security = storage.Security(strings.ToLower(strings.TrimSpace(*security)))
+	a.SMTPSecurity = storage.Security(strings.ToLower(strings.TrimSpace(*smtpSecurity)))
+	if a.SMTPSecurity == a.Security {
+		a.SMTPSecurity = ""
+	}
 	if err := completeAccount(&a, *email); err != nil {
 		return usageError{err.Error()}
 	}
@@ -114,6 +133,12 @@ func (e *env) accountAdd(args []string) error {
 		return err
 	}
 	if *check {
+		if *replace && !given["trust-fingerprint"] {
+			// The check must hold the server to the certificates trusted before.
+			if a.TLSPins, err = e.trustedBefore(a.Name); err != nil {
+				return err
+			}
+		}
 		if err := e.checkLogin(a, password); err != nil {
 			return err
 		}
@@ -124,7 +149,8 @@ func (e *env) accountAdd(args []string) error {
 	}
 	e.log.WithFields(logrus.Fields{
 		"account": a.Name, "email": a.Email, "imap": a.IMAP, "smtp": a.SMTP,
-		"user": a.Username, "security": a.Security, "replaced": replaced,
+		"user": a.Username, "security": a.Security, "smtp_security": a.SMTPSecurity,
+		"pinned_certificates": len(a.TLSPins), "replaced": replaced,
 	}).Info("account saved")
 
 	switch {
@@ -158,15 +184,22 @@ func completeAccount(a *storage.Account, email string) error {
 	if a.DisplayName == "" {
 		a.DisplayName = addr.Name
 	}
-	switch a.Security {
-	case storage.SecurityTLS, storage.SecurityStartTLS, storage.SecurityNone:
-	default:
-		return fmt.Errorf("--security %q: want tls, starttls or none", a.Security)
+	for flag, sec := range map[string]storage.Security{"security": a.Security, "smtp-security": a.SMTPSecurity} {
+		switch sec {
+		case storage.SecurityTLS, storage.SecurityStartTLS, storage.SecurityNone:
+		case "":
+			if flag == "smtp-security" {
+				continue
+			}
+			fallthrough
+		default:
+			return fmt.Errorf("--%s %q: want tls, starttls or none", flag, sec)
+		}
 	}
 	if a.IMAP, err = hostPort("imap", a.IMAP, a.Security); err != nil {
 		return err
 	}
-	if a.SMTP, err = hostPort("smtp", a.SMTP, a.Security); err != nil {
+	if a.SMTP, err = hostPort("smtp", a.SMTP, a.SendSecurity()); err != nil {
 		return err
 	}
 	a.Username = strings.TrimSpace(a.Username)
@@ -230,24 +263,65 @@ func (e *env) checkLogin(a storage.Account, password string) error {
 	if password == "" {
 		return usageError{"--check needs the password: give --password-stdin or set " + secrets.EnvPassword}
 	}
+	r := mailbox.CheckAccount(a, password, e.connectOptions())
 	var failed []error
-	if c, err := mailbox.DialIMAP(a, password, mailbox.ConnectOptions{}); err != nil {
-		failed = append(failed, err)
-	} else {
-		c.Logout().Wait()
-		c.Close()
-		fmt.Fprintf(e.stdout, "IMAP %s: logged in as %s\n", a.IMAP, a.Username)
-	}
-	if c, err := mailbox.DialSMTP(a, password, mailbox.ConnectOptions{}); err != nil {
-		failed = append(failed, err)
-	} else {
-		c.Quit()
-		fmt.Fprintf(e.stdout, "SMTP %s: logged in as %s\n", a.SMTP, a.Username)
+	for _, s := range []struct {
+		proto, addr string
+		err         error
+	}{{"IMAP", a.IMAP, r.IMAP}, {"SMTP", a.SMTP, r.SMTP}} {
+		if s.err == nil {
+			fmt.Fprintf(e.stdout, "%s %s: logged in as %s\n", s.proto, s.addr, a.Username)
+			continue
+		}
+		failed = append(failed, s.err)
+		e.explainCert(s.proto, s.err)
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("check failed, account %q not saved: %w", a.Name, errors.Join(failed...))
 	}
 	return nil
+}
+
+// explainCert tells the seller what to do about a refused certificate.
+func (e *env) explainCert(proto string, err error) {
+	untrusted, changed := mailbox.CertProblem(err)
+	switch {
+	case changed != nil:
+		fmt.Fprintf(e.stderr, "WARNING: %s %s presented a DIFFERENT certificate from the one you trusted.\n"+
+			"  trusted SHA-256: %s\n  now     SHA-256: %s\n"+
+			"  Someone may be intercepting the connection. Do not trust the new one unless your provider\n"+
+			"  confirms the change and this fingerprint; then run account add --replace --check --trust-fingerprint NEW.\n",
+			proto, changed.Addr, strings.Join(changed.Pinned, ", "), changed.Got)
+	case untrusted != nil:
+		fmt.Fprintf(e.stderr, "%s %s: the certificate is not signed by an authority this computer trusts (self-signed?).\n"+
+			"  subject: %s\n  issuer:  %s\n  expires: %s\n  SHA-256: %s\n"+
+			"  If your provider or administrator confirms this fingerprint, run the same command again with\n"+
+			"    --trust-fingerprint %s\n",
+			proto, untrusted.Addr, untrusted.Subject, untrusted.Issuer, untrusted.NotAfter.Format("2006-01-02"),
+			untrusted.Fingerprint, untrusted.Fingerprint)
+	}
+}
+
+// trustedBefore returns the certificates an existing account trusts.
+func (e *env) trustedBefore(name string) ([]string, error) {
+	st, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var pins []string
+	err = st.View(func(tx *storage.Tx) error {
+		a, err := tx.Account(name)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil
+		}
+		pins = a.TLSPins
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read account %q: %w", name, err)
+	}
+	return pins, nil
 }
 
 // saveAccount writes the account; an existing one of the same name is
@@ -274,6 +348,9 @@ func (e *env) saveAccount(a *storage.Account, replace bool, given map[string]boo
 			}
 			if !given["sent-folder"] {
 				a.SentFolder = prev.SentFolder
+			}
+			if !given["trust-fingerprint"] {
+				a.TLSPins = prev.TLSPins
 			}
 			if !given["display-name"] && a.DisplayName == "" {
 				a.DisplayName = prev.DisplayName

@@ -43,6 +43,33 @@ Commands:
                   one JSON object a line with --json
   replies list|export|import|render
                   canned replies: list [--json], export FILE, import FILE [--dry-run], render SHORTCUT --customer EMAIL [--order N]
+  import customers|orders FILE [--preset P] [--map field=Column ...] [--dry-run] [--json]
+                  customers or orders from CSV, XLSX or vCard (Taobao, Shopee, Amazon, Shopify, Shopdesk
+                  layouts detected); matched rows are updated; bad rows reported by line
+  import mail FILE|FOLDER ... [--dry-run] [--json]
+                  old mail from mbox or .eml files into the customers' timelines
+  customer add|show|merge
+                  add --name N [--email E]... [--phone P]...; show EMAIL|PHONE|ID; merge KEEP GONE
+  order add|update
+                  add --customer EMAIL|ID --number N [--total 12.50 --status S ...]; update NUMBER [--status S ...]
+  call log --customer EMAIL|PHONE|ID --direction in|out --duration 5m --summary S --outcome O
+                  [--phone P] [--start T] [--due T] [--severity low|medium|high] [--json]
+  followup list [--due] [--json]
+                  open follow-ups, earliest due first; --due: only those due now
+  followup done ID [--rating 1-5|satisfied|neutral|dissatisfied] [--comment TEXT] [--json]
+  stats [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                  the desk's figures (response times, workload, satisfaction, conversion);
+                  default: the last 30 days
+  export customer EMAIL|ID --out FILE.zip | customers --format csv|xlsx|vcf --out FILE
+         | orders --format csv|xlsx --out FILE | all --out DIR|FILE.zip
+                  write one customer's archive, the lists, or everything (progress on stderr)
+  forget EMAIL|ID [--trash-on-server] --yes
+                  remove a customer and everything linked to them, on their request
+  search QUERY [--json] [--limit N]
+                  find messages, customers, orders, calls and notes: words, Chinese or Japanese
+                  text, order and tracking numbers; filters from: to: tag: status:
+                  before:YYYY-MM-DD after:YYYY-MM-DD has:attachment
+  reindex         build the search index and print how many records it holds
 `
 
 // env is what a command needs from the process: its streams and logger.
@@ -59,7 +86,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	dataDir := fs.String("data-dir", "", "data folder (default: the user config folder's shopdesk)")
-	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	level := fs.String("log-level", "info", "log level: trace (adds the mail protocol, passwords and mail text left out), debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -104,6 +131,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cmdErr = e.sendQueue(rest)
 	case "replies":
 		return e.replies(rest)
+	case "import":
+		return e.importCmd(rest)
+	case "customer":
+		cmdErr = e.customer(rest)
+	case "order":
+		cmdErr = e.order(rest)
+	case "call":
+		cmdErr = e.call(rest)
+	case "followup":
+		cmdErr = e.followUp(rest)
+	case "stats":
+		cmdErr = e.statsCmd(rest)
+	case "export":
+		cmdErr = e.export(rest)
+	case "forget":
+		cmdErr = e.forget(rest)
+	case "search":
+		cmdErr = e.searchCmd(rest)
+	case "reindex":
+		cmdErr = e.reindex(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/emersion/go-smtp"
 	"github.com/sirupsen/logrus"
 
+	"github.com/shopdesk/shopdesk/mailbox"
 	"github.com/shopdesk/shopdesk/mailbox/outbox"
 	"github.com/shopdesk/shopdesk/storage"
 )
@@ -50,6 +52,9 @@ func (e *env) sendQueue(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	s := outbox.NewSender(st, e.passwords(*fromStdin), e.log)
+	s.DialSMTP = func(a storage.Account, password string) (*smtp.Client, error) {
+		return mailbox.DialSMTP(a, password, e.connectOptions()) // the wire at trace level, redacted
+	}
 	var errs []error
 	pending, total := 0, 0
 	for _, a := range accounts {

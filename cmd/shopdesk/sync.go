@@ -44,7 +44,7 @@ func (e *env) syncCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		s := imapsync.New(st, imapsync.Options{Account: a, Password: password, Log: e.log, Progress: e.progressPrinter(a.Name)})
+		s := imapsync.New(st, imapsync.Options{Account: a, Password: password, Log: e.log, Progress: e.progressPrinter(a.Name), Connect: e.connectOptions()})
 		go func() {
 			if *once {
 				stats, err := s.Once(ctx)

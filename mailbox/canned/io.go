@@ -155,29 +155,7 @@ func Export(name string, all []storage.CannedReply, files Files) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(name, buf.Bytes())
-}
-
-// WriteFileAtomic writes a 0600 file through a temporary one, so a failed
-// export never leaves half a file under the name.
-func WriteFileAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".shopdesk-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return storage.WriteFileAtomic(name, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
 }
 
 // Reason says why a row was refused, for the desk to say in the seller's

@@ -22,6 +22,7 @@ const Account = "demo"
 // empty store in one transaction, dated relative to now.
 func SeedShop(st *storage.Store, d assets.Demo, now time.Time) error {
 	return st.Update(func(tx *storage.Tx) error {
+		tx.RecordingPast() // the shop's history, not actions taken now
 		s := &seeder{tx: tx, d: d, now: now, customers: map[string]uint64{}, orders: map[string]uint64{}}
 		for _, step := range []func() error{s.settings, s.addCustomers, s.addOrders, s.addCalls} {
 			if err := step(); err != nil {
@@ -47,6 +48,7 @@ func Annotate(st *storage.Store, d assets.Demo, now time.Time) error {
 		}
 	}
 	return st.Update(func(tx *storage.Tx) error {
+		tx.RecordingPast() // the demo's conversations were closed long ago
 		s := &seeder{tx: tx, d: d, now: now, customers: map[string]uint64{}, orders: map[string]uint64{}, convs: map[string]uint64{}}
 		if err := s.lookUpKeys(); err != nil {
 			return err

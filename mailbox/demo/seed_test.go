@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +75,9 @@ func TestDemoDeskThroughSync(t *testing.T) {
 			{"orders", tx.CountOrders(), len(d.Orders)},
 			{"messages", tx.CountMessages(), wantMsgs},
 			{"open conversations", tx.CountConversations(storage.StatusOpen), wantOpen},
-			{"open follow-ups", tx.CountOpenFollowUps(), countOpen(d)},
+			// Past closings and calls plan nothing; each complaint still
+			// open starts its procedure (escalate, solution, visit).
+			{"open follow-ups", tx.CountOpenFollowUps(), countOpen(d) + 3*openComplaints(d)},
 		}
 		for _, c := range counts {
 			if c.got != c.want {
@@ -89,6 +92,16 @@ func TestDemoDeskThroughSync(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func openComplaints(d assets.Demo) int {
+	n := 0
+	for _, c := range d.Conversations {
+		if c.Status != "closed" && slices.ContainsFunc(c.Tags, func(t string) bool { return t == "complaint" || t == "投诉" }) {
+			n++
+		}
+	}
+	return n
 }
 
 func countOpen(d assets.Demo) int {

@@ -150,10 +150,6 @@ type folder struct {
 	role storage.FolderRole
 }
 
-// sentNames are what servers call the Sent folder when they do not say
-// so with SPECIAL-USE.
-var sentNames = []string{"Sent", "Sent Messages", "Sent Items", "INBOX.Sent", "已发送", "已發送", "Sent Mail"}
-
 // folders lists INBOX, the Sent folder and the folders the seller added.
 func (s *Syncer) folders(c *imapclient.Client) ([]folder, error) {
 	opts := &imap.ListOptions{}
@@ -173,7 +169,7 @@ func (s *Syncer) folders(c *imapclient.Client) ([]folder, error) {
 		}
 	}
 	if sent == "" {
-		for _, n := range sentNames {
+		for _, n := range mailbox.SentFolderNames { // no SPECIAL-USE: the usual names
 			for name := range exists {
 				if strings.EqualFold(name, n) {
 					sent = name
