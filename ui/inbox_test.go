@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/shopdesk/shopdesk/storage"
@@ -394,8 +395,15 @@ func TestInboxKeyboard(t *testing.T) {
 		t.Errorf("a click on the first row opened %v (selected %d)", rec.opened, in.selected)
 	}
 
-	// Esc goes back from a detail view.
+	// Esc goes back from a detail view, but not from under a dialog.
 	h.desk.push(widget.NewLabel("a view"), nil)
+	info := dialog.NewInformation("Saved", "Saved to a file", h.win)
+	info.Show()
+	key(fyne.KeyEscape)
+	if len(h.desk.views) != 1 {
+		t.Error("Esc with a dialog up took the view away under it")
+	}
+	info.Hide()
 	key(fyne.KeyEscape)
 	if len(h.desk.views) != 0 {
 		t.Error("Esc left the detail view open")

@@ -75,6 +75,9 @@ func (d *Desk) typedKey(k keyPress) {
 	if d.win.Canvas().Focused() != nil {
 		return // the driver gives keys to the focused widget; tests call in directly
 	}
+	if d.win.Canvas().Overlays().Top() != nil {
+		return // a dialog is up: Esc must not take the screen away under it
+	}
 	var taker keyTaker
 	if n := len(d.views); n > 0 {
 		taker, _ = d.views[n-1].content.(keyTaker)
