@@ -130,6 +130,7 @@ func (s *insightsScreen) figures() []figure {
 			return shareText(r.AfterSales.Share, r.AfterSales.OnTime+r.AfterSales.Late)
 		})},
 		{lang.L("Inquiry-to-order conversion"), r(func(r *stats.Report) string { return shareText(r.Conversion.Rate, r.Conversion.Prospects) })},
+		{lang.L("Forgotten on request"), r(func(r *stats.Report) string { return strconv.Itoa(r.Forgotten.Customers) })},
 	}
 }
 

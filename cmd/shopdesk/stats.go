@@ -131,6 +131,8 @@ func printStats(w io.Writer, r *stats.Report) error {
 	figure("After-sales decided on time", pct(a.Share), fmt.Sprintf("%d of %d decided; %d still within the target", a.OnTime, a.OnTime+a.Late, a.Pending))
 	c := r.Conversion
 	figure("Inquiry-to-order conversion", pct(c.Rate), fmt.Sprintf("%d of %d prospects ordered within 30 days", c.Converted, c.Prospects))
+	g := r.Forgotten
+	figure("Customers forgotten on request", fmt.Sprint(g.Customers), fmt.Sprintf("with %d conversations, %d messages, %d orders (in the months of the period)", g.Conversations, g.Messages, g.Orders))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

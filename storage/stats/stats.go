@@ -77,6 +77,10 @@ type Report struct {
 	Conversion   Conversion      `json:"conversion"`
 	Complaints   []Complaint     `json:"complaints"`
 	Segments     []SegmentFigure `json:"segments"`
+	// Forgotten counts the customers removed on their request in the
+	// months the period touches, with their records (anonymous: the
+	// records themselves are gone, so the figures above leave them out).
+	Forgotten storage.ForgottenMonth `json:"forgotten"`
 }
 
 // Day is one day's workload in the shop's time zone.
@@ -191,7 +195,7 @@ func Compute(tx *storage.Tx, from, to time.Time, set storage.Settings, now time.
 		c.r.Days = append(c.r.Days, Day{Date: d.Format(time.DateOnly)})
 		c.days[dateOf(d)] = &dayAcc{index: len(c.r.Days) - 1}
 	}
-	steps := []func(*storage.Tx) error{c.customers, c.conversations, c.orders, c.calls, c.followUps, c.canned}
+	steps := []func(*storage.Tx) error{c.customers, c.conversations, c.orders, c.calls, c.followUps, c.canned, c.forgotten}
 	for _, step := range steps {
 		if err := step(tx); err != nil {
 			return nil, err
@@ -714,4 +718,25 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// forgotten adds up the anonymous counts of the months from..to touches
+// (forgetting is counted by month, in UTC).
+func (c *computer) forgotten(tx *storage.Tx) error {
+	months, err := tx.ForgottenCounts()
+	if err != nil {
+		return err
+	}
+	first, last := c.from.UTC().Format("2006-01"), c.to.Add(-time.Nanosecond).UTC().Format("2006-01")
+	f := &c.r.Forgotten
+	for _, m := range months {
+		if m.Month < first || m.Month > last {
+			continue
+		}
+		f.Customers += m.Customers
+		f.Conversations += m.Conversations
+		f.Messages += m.Messages
+		f.Orders += m.Orders
+	}
+	return nil
 }

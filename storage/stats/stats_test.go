@@ -430,3 +430,39 @@ func TestDecodeMatchesJSON(t *testing.T) {
 		}
 	}
 }
+
+// Forgetting a customer keeps only anonymous counts; the report adds up
+// the months its period touches.
+func TestForgottenCounts(t *testing.T) {
+	st := openStore(t)
+	err := st.Update(func(tx *storage.Tx) error {
+		c := storage.Customer{Name: "Gone Soon", Emails: []string{"gone@example.com"}}
+		if err := tx.SaveCustomer(&c); err != nil {
+			return err
+		}
+		conv := storage.Conversation{CustomerID: c.ID, Subject: "please delete my data", Status: storage.StatusOpen}
+		if err := tx.SaveConversation(&conv); err != nil {
+			return err
+		}
+		_, err := tx.ForgetCustomer(c.ID, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     int
+	}{
+		{"the month it happened", now.AddDate(0, 0, -1), now.Add(time.Hour), 1},
+		{"a year before", now.AddDate(-1, 0, 0), now.AddDate(-1, 0, 7), 0},
+	}
+	for _, tt := range tests {
+		r := compute(t, st, tt.from, tt.to, now, shopSettings())
+		if r.Forgotten.Customers != tt.want || r.Forgotten.Conversations != tt.want {
+			t.Errorf("%s: forgotten %+v, want %d customer and %d conversation", tt.name, r.Forgotten, tt.want, tt.want)
+		}
+	}
+}
