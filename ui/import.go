@@ -412,11 +412,17 @@ func (w *importWizard) preview() {
 			return
 		}
 	}
+	w.runInBackground(stepLoading, lang.L("Checking every row…"), true, w.showPreview)
+}
+
+// runInBackground runs the import (a dry run or the real one) off the
+// main goroutine with a progress bar and a stop button, then shows.
+func (w *importWizard) runInBackground(step, working string, dryRun bool, show func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	w.step = stepLoading
-	w.showWorking(lang.L("Checking every row…"), cancel)
-	opt := w.options(true, w.progressTo(w.bar))
+	w.step = step
+	w.showWorking(working, cancel)
+	opt := w.options(dryRun, w.progressTo(w.bar))
 	go func() {
 		rep, err := w.run(ctx, opt)
 		w.d.do(func() {
@@ -426,7 +432,7 @@ func (w *importWizard) preview() {
 				return
 			}
 			w.report = rep
-			w.showPreview()
+			show()
 		})
 	}()
 }
@@ -606,23 +612,7 @@ func (w *importWizard) progressTo(bar *widget.ProgressBar) func(done, total int)
 
 // start runs the import for real, with a progress bar and a stop button.
 func (w *importWizard) start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	w.cancel = cancel
-	w.step = stepRun
-	w.showWorking(lang.L("Importing…"), cancel)
-	opt := w.options(false, w.progressTo(w.bar))
-	go func() {
-		rep, err := w.run(ctx, opt)
-		w.d.do(func() {
-			w.cancel = nil
-			if err != nil {
-				w.showFailed(err)
-				return
-			}
-			w.report = rep
-			w.showDone(summaryText(rep), issueLines(rep))
-		})
-	}()
+	w.runInBackground(stepRun, lang.L("Importing…"), false, func() { w.showDone(summaryText(w.report), issueLines(w.report)) })
 }
 
 // showDone shows the report of a finished import.
