@@ -20,17 +20,13 @@ import (
 type customersScreen struct {
 	d *Desk
 
-	pager   pager
-	rows    []storage.Customer // main goroutine only
-	table   *widget.Table
-	panel   *panel
-	footer  *footer
-	search  *widget.Entry
-	filters []listFilter[storage.CustomerFilter]
-	tag     *widget.Select // its options are the tags in use
-
-	mu    sync.Mutex
-	query []storage.CustomerFilter // what load searches for; set on the main goroutine
+	listQuery[storage.CustomerFilter]
+	pager  pager
+	rows   []storage.Customer // main goroutine only
+	table  *widget.Table
+	panel  *panel
+	footer *footer
+	tag    *widget.Select // its options are the tags in use
 }
 
 // listFilter is one filter control above a list and the filter it
@@ -39,6 +35,55 @@ type customersScreen struct {
 type listFilter[F any] struct {
 	control fyne.CanvasObject
 	current func() F
+}
+
+// listQuery is a list screen's search box and filters, and the query
+// they make, which the screen's load reads off the main goroutine. F is
+// a screen's filter function type (nil lets everything through).
+type listQuery[F storage.CustomerFilter | storage.OrderFilter] struct {
+	search  *widget.Entry
+	filters []listFilter[F]
+
+	mu    sync.Mutex
+	query []F
+}
+
+// controls makes the search box (it calls changed as the seller types)
+// and lays it out with the filters' controls.
+func (q *listQuery[F]) controls(placeholder string, changed func()) fyne.CanvasObject {
+	q.search = widget.NewEntry()
+	q.search.SetPlaceHolder(placeholder)
+	q.search.OnChanged = func(string) { changed() }
+	bar := container.NewHBox()
+	for _, f := range q.filters {
+		bar.Add(f.control)
+	}
+	return container.NewBorder(nil, nil, nil, bar, q.search)
+}
+
+// set reads the controls (main goroutine): the typed text through text,
+// then each filter that narrows the list.
+func (q *listQuery[F]) set(text func(string) F) {
+	var fs []F
+	if t := strings.TrimSpace(q.search.Text); t != "" {
+		fs = append(fs, text(t))
+	}
+	for _, f := range q.filters {
+		if c := f.current(); c != nil {
+			fs = append(fs, c)
+		}
+	}
+	q.mu.Lock()
+	q.query = fs
+	q.mu.Unlock()
+}
+
+// current is the query to run; narrowed says the seller narrowed the
+// list, so an empty result is "nothing found" rather than "none yet".
+func (q *listQuery[F]) current() (query []F, narrowed bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.query, len(q.query) > 0
 }
 
 func (s *customersScreen) watches(k storage.Kind) bool {
@@ -107,20 +152,14 @@ func (s *customersScreen) build() fyne.CanvasObject {
 			s.d.openCustomer(s.rows[id.Row].ID)
 		}
 	}
-	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder(lang.L("Search name, email, phone, tag or order number"))
-	s.search.OnChanged = func(string) { s.filtersChanged() }
 	s.filters = s.customerFilters()
-	bar := container.NewHBox()
-	for _, f := range s.filters {
-		bar.Add(f.control)
-	}
+	controls := s.controls(lang.L("Search name, email, phone, tag or order number"), s.filtersChanged)
 	add := widget.NewButtonWithIcon(lang.L("Add customer"), theme.ContentAddIcon(), func() { s.d.openCustomer(0) })
 	add.Importance = widget.HighImportance
 	s.panel = newPanel(s.table, theme.AccountIcon(), lang.L("No customers yet. Everyone who writes to the shop gets a customer card here."))
 	s.footer = newFooter()
-	body := container.NewBorder(container.NewBorder(nil, nil, nil, bar, s.search), nil, nil, nil, s.panel.content)
-	s.setQuery()
+	body := container.NewBorder(controls, nil, nil, nil, s.panel.content)
+	s.set(storage.Matching)
 	return screenFrame(lang.L("Customers"), add, body, s.footer)
 }
 
@@ -129,38 +168,13 @@ func (s *customersScreen) filtersChanged() {
 	if s.filters == nil {
 		return // still building
 	}
-	s.setQuery()
+	s.set(storage.Matching)
 	s.pager.want.Store(0)
 	s.d.pageOf(s).reload.Trigger()
 }
 
-func (s *customersScreen) setQuery() {
-	var q []storage.CustomerFilter
-	if strings.TrimSpace(s.search.Text) != "" {
-		q = append(q, storage.Matching(s.search.Text))
-	}
-	for _, f := range s.filters {
-		if c := f.current(); c != nil {
-			q = append(q, c)
-		}
-	}
-	s.mu.Lock()
-	s.query = q
-	s.mu.Unlock()
-}
-
-// filtered reports whether the seller narrowed the list, so an empty
-// result is "nothing found" rather than "no customers yet".
-func (s *customersScreen) filtered() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.query) > 0
-}
-
 func (s *customersScreen) load() {
-	s.mu.Lock()
-	query := s.query
-	s.mu.Unlock()
+	query, narrowed := s.current()
 	var rows []storage.Customer
 	var total int
 	var tags []string
@@ -183,7 +197,7 @@ func (s *customersScreen) load() {
 		s.table.Refresh()
 		s.footer.setShown(len(rows), total)
 		s.setTags(tags)
-		if len(rows) == 0 && err == nil && s.filtered() {
+		if len(rows) == 0 && err == nil && narrowed {
 			s.panel.setNotice(theme.SearchIcon(), lang.L("No customer matches. Try fewer words or other filters."))
 			return
 		}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,16 +17,12 @@ import (
 type ordersScreen struct {
 	d *Desk
 
-	pager   pager
-	rows    []orderRow // main goroutine only
-	table   *widget.Table
-	panel   *panel
-	footer  *footer
-	search  *widget.Entry
-	filters []listFilter[storage.OrderFilter]
-
-	mu    sync.Mutex
-	query []storage.OrderFilter // what load searches for; set on the main goroutine
+	listQuery[storage.OrderFilter]
+	pager  pager
+	rows   []orderRow // main goroutine only
+	table  *widget.Table
+	panel  *panel
+	footer *footer
 }
 
 type orderRow struct {
@@ -109,20 +104,14 @@ func (s *ordersScreen) build() fyne.CanvasObject {
 			s.d.openOrder(s.rows[id.Row].order.ID, 0)
 		}
 	}
-	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder(lang.L("Search order or tracking number"))
-	s.search.OnChanged = func(string) { s.filtersChanged() }
 	s.filters = s.orderFilters()
-	bar := container.NewHBox()
-	for _, f := range s.filters {
-		bar.Add(f.control)
-	}
+	controls := s.controls(lang.L("Search order or tracking number"), s.filtersChanged)
 	add := widget.NewButtonWithIcon(lang.L("New order"), theme.ContentAddIcon(), func() { s.d.openOrder(0, 0) })
 	add.Importance = widget.HighImportance
 	s.panel = newPanel(s.table, theme.DocumentIcon(), lang.L("No orders yet. Orders you record or import are listed here with their tracking numbers."))
 	s.footer = newFooter()
-	s.setQuery()
-	body := container.NewBorder(container.NewBorder(nil, nil, nil, bar, s.search), nil, nil, nil, s.panel.content)
+	s.set(storage.OrderNumbered)
+	body := container.NewBorder(controls, nil, nil, nil, s.panel.content)
 	return screenFrame(lang.L("Orders"), add, body, s.footer)
 }
 
@@ -131,30 +120,13 @@ func (s *ordersScreen) filtersChanged() {
 	if s.filters == nil {
 		return // still building
 	}
-	s.setQuery()
+	s.set(storage.OrderNumbered)
 	s.pager.want.Store(0)
 	s.d.pageOf(s).reload.Trigger()
 }
 
-func (s *ordersScreen) setQuery() {
-	var q []storage.OrderFilter
-	if t := strings.TrimSpace(s.search.Text); t != "" {
-		q = append(q, storage.OrderNumbered(t))
-	}
-	for _, f := range s.filters {
-		if c := f.current(); c != nil {
-			q = append(q, c)
-		}
-	}
-	s.mu.Lock()
-	s.query = q
-	s.mu.Unlock()
-}
-
 func (s *ordersScreen) load() {
-	s.mu.Lock()
-	query := s.query
-	s.mu.Unlock()
+	query, narrowed := s.current()
 	var rows []orderRow
 	var total int
 	err := s.d.store.View(func(tx *storage.Tx) error {
@@ -182,7 +154,7 @@ func (s *ordersScreen) load() {
 		s.pager.loaded(len(rows), total)
 		s.table.Refresh()
 		s.footer.setShown(len(rows), total)
-		if len(rows) == 0 && err == nil && len(query) > 0 {
+		if len(rows) == 0 && err == nil && narrowed {
 			s.panel.setNotice(theme.SearchIcon(), lang.L("No order matches. Try another number or fewer filters."))
 			return
 		}
