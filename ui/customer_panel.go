@@ -164,7 +164,7 @@ func phoneNumbers(ps []storage.Phone) []string {
 	for i, ph := range ps {
 		out[i] = ph.Number
 		if ph.Label != "" {
-			out[i] += " (" + ph.Label + ")"
+			out[i] += " (" + phoneLabelName(ph.Label) + ")"
 		}
 	}
 	return out

@@ -275,7 +275,6 @@ type profileEditor struct {
 
 // Usual values offered beside free typing.
 var (
-	phoneLabelNames  = func() []string { return []string{lang.L("mobile"), lang.L("work"), lang.L("home")} }
 	imNetworks       = []string{"WeChat", "QQ", "Wangwang", "WhatsApp", "LINE", "Telegram", "Messenger"}
 	profileLanguages = []string{"zh-Hans", "zh-Hant", "en", "ja", "ko", "de", "fr", "es"}
 	birthdayRE       = regexp.MustCompile(`^(\d{4}|-)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$`)
@@ -352,7 +351,7 @@ func (e *profileEditor) update(c storage.Customer) {
 		return out
 	}
 	e.emails.set(rows(len(c.Emails), func(i int) []string { return []string{c.Emails[i]} }))
-	e.phones.set(rows(len(c.Phones), func(i int) []string { return []string{c.Phones[i].Number, c.Phones[i].Label} }))
+	e.phones.set(rows(len(c.Phones), func(i int) []string { return []string{c.Phones[i].Number, phoneLabelName(c.Phones[i].Label)} }))
 	e.im.set(rows(len(c.IM), func(i int) []string { return []string{c.IM[i].Network, c.IM[i].Handle} }))
 	e.address.SetText(c.Address)
 	e.segment.SetSelectedIndex(max(slices.Index(storage.Segments, c.Segment), 0))
@@ -402,7 +401,7 @@ func (e *profileEditor) read() (storage.Customer, error) {
 		if storage.NormalizePhone(r[0]) == "" {
 			return c, errors.New(lang.L("{{.Phone}} is not a phone number.", map[string]any{"Phone": r[0]}))
 		}
-		c.Phones = append(c.Phones, storage.Phone{Number: r[0], Label: r[1]})
+		c.Phones = append(c.Phones, storage.Phone{Number: r[0], Label: phoneLabelValue(r[1])})
 	}
 	for _, r := range e.im.values() {
 		if r[0] == "" || r[1] == "" {
@@ -491,4 +490,48 @@ func (e *profileEditor) submit() {
 			}
 		})
 	}()
+}
+
+// phoneLabels are the usual phone labels: stored as the English word,
+// shown in the seller's language.
+var phoneLabels = []struct {
+	value string
+	name  func() string
+}{
+	{"mobile", func() string { return lang.L("mobile") }},
+	{"work", func() string { return lang.L("work") }},
+	{"home", func() string { return lang.L("home") }},
+}
+
+// phoneLabelNames are the usual phone labels in the seller's language.
+func phoneLabelNames() []string {
+	names := make([]string, len(phoneLabels))
+	for i, l := range phoneLabels {
+		names[i] = l.name()
+	}
+	return names
+}
+
+// phoneLabelName shows a stored label: a usual one translated ("mobile"
+// is 手机 in Chinese), the seller's own words as typed.
+func phoneLabelName(label string) string {
+	for _, l := range phoneLabels {
+		if l.value == label {
+			return l.name()
+		}
+	}
+	return label
+}
+
+// phoneLabelValue is what to store for a label picked or typed: a usual
+// one in any language is stored as its English word, so it reads right
+// whichever language the desk runs in.
+func phoneLabelValue(shown string) string {
+	shown = strings.TrimSpace(shown)
+	for _, l := range phoneLabels {
+		if shown == l.name() || strings.EqualFold(shown, l.value) {
+			return l.value
+		}
+	}
+	return shown
 }

@@ -465,3 +465,32 @@ func TestOrderEditorKeepsFreeTextReason(t *testing.T) {
 		return got.Cases[0].State == storage.CaseApproved && got.Cases[0].Reason == "尺寸买错：1.5米换1.8米" && got.Cases[0].ReasonText == ""
 	})
 }
+
+// Usual phone labels are stored in one language and shown in the
+// seller's; the seller's own words are kept as typed.
+func TestPhoneLabels(t *testing.T) {
+	tests := []struct {
+		locale      string
+		stored      string
+		shown       string
+		storedAgain string
+	}{
+		{"en_US.UTF-8", "mobile", "mobile", "mobile"},
+		{"zh_CN.UTF-8", "mobile", "手机", "mobile"},
+		{"zh_CN.UTF-8", "work", "工作", "work"},
+		{"zh_CN.UTF-8", "前台", "前台", "前台"},
+		{"en_US.UTF-8", "Mobile", "Mobile", "mobile"},
+	}
+	t.Cleanup(func() { useEnglish(t) })
+	for _, tt := range tests {
+		t.Run(tt.locale+" "+tt.stored, func(t *testing.T) {
+			useLanguage(t, tt.locale)
+			if got := phoneLabelName(tt.stored); got != tt.shown {
+				t.Errorf("shown %q, want %q", got, tt.shown)
+			}
+			if got := phoneLabelValue(tt.shown); got != tt.storedAgain {
+				t.Errorf("stored again %q, want %q", got, tt.storedAgain)
+			}
+		})
+	}
+}
