@@ -124,6 +124,7 @@ func (s *seeder) settings() error {
 	}
 	set.ResponseTarget = time.Duration(sh.ResponseTargetMinutes) * time.Minute
 	set.VIPThreshold = storage.Money(sh.VIPThreshold)
+	set.BackupOff = true // the demo's folder is deleted when the window closes
 	return s.tx.SaveSettings(set)
 }
 

@@ -84,6 +84,9 @@ func TestDemoDeskThroughSync(t *testing.T) {
 				t.Errorf("%s: %d, want %d", c.what, c.got, c.want)
 			}
 		}
+		if set, err := tx.Settings(); err != nil || !set.BackupOff {
+			t.Errorf("demo settings %+v, %v: want automatic backups off (the folder is temporary)", set, err)
+		}
 		open, _ := tx.ConversationsByStatus(storage.StatusOpen, 0)
 		for i := 1; i < len(open); i++ {
 			if open[i].WaitingSince().Before(open[i-1].WaitingSince()) {
