@@ -373,12 +373,36 @@ var ErrBadRating = errors.New("a rating is a whole number from 1 to 5")
 // RunTimedRules plans the follow-ups that come with time rather than with
 // an event: payment reminders, birthdays and holidays. It is idempotent:
 // run it at start and hourly. It returns how many follow-ups it made.
+//
+// Reading every order and customer happens in a read transaction; only
+// the follow-ups still to make are written, in a short write transaction,
+// so an hourly run never holds up sync or the desk's saves.
 func (s *Store) RunTimedRules() (int, error) {
+	var due []FollowUp
+	if err := s.View(func(tx *Tx) error {
+		var err error
+		due, err = tx.timedFollowUps()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	if len(due) == 0 {
+		return 0, nil
+	}
 	n := 0
 	err := s.Update(func(tx *Tx) error {
-		var err error
-		n, err = tx.runTimedRules()
-		return err
+		n = 0
+		for _, f := range due {
+			// The rule may have fired since the read: addRuleFollowUp skips it.
+			ok, err := tx.addRuleFollowUp(f)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		return nil
 	})
 	return n, err
 }
@@ -386,24 +410,25 @@ func (s *Store) RunTimedRules() (int, error) {
 // timedBatch bounds how many records one read of a table holds.
 const timedBatch = 1000
 
-func (tx *Tx) runTimedRules() (int, error) {
+// timedFollowUps lists the follow-ups the time-based rules call for
+// that no rule has made yet.
+func (tx *Tx) timedFollowUps() ([]FollowUp, error) {
 	env, err := tx.ruleEnv()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	made := 0
-	add := func(f FollowUp) error {
-		ok, err := tx.addRuleFollowUp(f)
-		if ok {
-			made++
+	var made []FollowUp
+	fired := tx.btx.Bucket(bFollowUpRules)
+	add := func(f FollowUp) {
+		if fired.Get([]byte(f.Rule)) == nil {
+			made = append(made, f)
 		}
-		return err
 	}
 	if env.rules.Payment || env.rules.AfterSales {
 		for after := uint64(0); ; {
 			os, err := orders.page(tx, after, timedBatch)
 			if err != nil {
-				return made, err
+				return nil, err
 			}
 			for _, o := range os {
 				after = o.ID
@@ -412,20 +437,16 @@ func (tx *Tx) runTimedRules() (int, error) {
 					if !env.rules.AfterSales || c.State != CaseRequested {
 						continue
 					}
-					if err := add(FollowUp{CustomerID: o.CustomerID, OrderID: o.ID, Kind: FollowAfterSales,
+					add(FollowUp{CustomerID: o.CustomerID, OrderID: o.ID, Kind: FollowAfterSales,
 						Due: env.clock.Add(c.Opened, env.rules.CaseTarget(c.Kind)), Note: o.Number,
-						Rule: fmt.Sprintf("case:order:%d:%d", o.ID, i)}); err != nil {
-						return made, err
-					}
+						Rule: fmt.Sprintf("case:order:%d:%d", o.ID, i)})
 				}
 				if !env.rules.Payment || o.Status != OrderPendingPayment || o.Placed.Add(env.rules.PaymentAfter).After(env.now) {
 					continue
 				}
-				if err := add(FollowUp{CustomerID: o.CustomerID, OrderID: o.ID, Kind: FollowPayment,
+				add(FollowUp{CustomerID: o.CustomerID, OrderID: o.ID, Kind: FollowPayment,
 					Due: env.clock.NextWorking(o.Placed.Add(env.rules.PaymentAfter)), Note: o.Number,
-					Rule: fmt.Sprintf("pay:order:%d", o.ID)}); err != nil {
-					return made, err
-				}
+					Rule: fmt.Sprintf("pay:order:%d", o.ID)})
 			}
 			if len(os) < timedBatch {
 				break
@@ -459,16 +480,14 @@ func (tx *Tx) runTimedRules() (int, error) {
 	for after := uint64(0); ; {
 		cs, err := customers.page(tx, after, timedBatch)
 		if err != nil {
-			return made, err
+			return nil, err
 		}
 		for _, c := range cs {
 			after = c.ID
 			if env.rules.Birthday && c.Birthday != "" {
 				if day, ok := birthdayIn(c.Birthday, env.now, until, loc); ok {
-					if err := add(FollowUp{CustomerID: c.ID, Kind: FollowCare, Due: opening(day),
-						Rule: fmt.Sprintf("care:birthday:%d:%d", day.Year(), c.ID)}); err != nil {
-						return made, err
-					}
+					add(FollowUp{CustomerID: c.ID, Kind: FollowCare, Due: opening(day),
+						Rule: fmt.Sprintf("care:birthday:%d:%d", day.Year(), c.ID)})
 				}
 			}
 			// Holiday greetings go to the customers the shop keeps: regulars and VIPs.
@@ -480,10 +499,8 @@ func (tx *Tx) runTimedRules() (int, error) {
 				if h.Chinese != zh {
 					continue
 				}
-				if err := add(FollowUp{CustomerID: c.ID, Kind: FollowCare, Due: opening(h.Date),
-					Rule: fmt.Sprintf("care:holiday:%s:%d:%d", h.Key, h.Date.Year(), c.ID)}); err != nil {
-					return made, err
-				}
+				add(FollowUp{CustomerID: c.ID, Kind: FollowCare, Due: opening(h.Date),
+					Rule: fmt.Sprintf("care:holiday:%s:%d:%d", h.Key, h.Date.Year(), c.ID)})
 			}
 		}
 		if len(cs) < timedBatch {
